@@ -190,6 +190,12 @@ pub enum Command {
     /// progress and provisional scores through month 6, computed from the log as it stands.
     FreezeMidyearReview {
         covenant: CovenantId,
+        /// The secretariat has seen that some members do not have all their figures through
+        /// month 6 approved and freezes the review anyway, once and for good (the web's
+        /// confirmation box; `acknowledge_incomplete` in the API). Without it a review of
+        /// incomplete figures is refused (`midyear_incomplete`); a complete one needs nothing.
+        #[serde(default)]
+        acknowledge_incomplete: bool,
     },
     /// Explains one of a unit's integrity flags (its leader; [`crate::explanations`]): the flag
     /// by its unit, period (`2024-M05`, `2024-Y`), kind code and subject, and the text — the
@@ -251,7 +257,10 @@ pub fn decide_and_apply(
         C::IssueDocument { .. } => crate::documents::decide(state, actor, command)?,
         C::Vote(vote) => crate::votes::decide(state, actor, time_ms, vote)?,
         C::YearEnd(c) => crate::yearend::decide::decide(state, actor, time_ms, c)?,
-        C::FreezeMidyearReview { covenant } => crate::midyear::decide(state, actor, &covenant)?,
+        C::FreezeMidyearReview {
+            covenant,
+            acknowledge_incomplete,
+        } => crate::midyear::decide(state, actor, &covenant, acknowledge_incomplete)?,
         C::ExplainFlag(e) => crate::explanations::decide(state, actor, e)?,
         C::DeclareHolidays(e) => crate::holidays::decide(state, actor, e)?,
     };

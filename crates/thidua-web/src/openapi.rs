@@ -253,7 +253,7 @@ impl Modify for Statuses {
         api::figures::ImportOutcome, api::figures::HistoricalYearDto, api::figures::ImportFailure, api::flags::FlagsDto, api::documents::IssuedDocumentDto,
         api::documents::OfferDto, api::documents::OfferQuery,
         api::yearend::ReviewDto, api::yearend::ResultsDto, api::progress::ProgressDto,
-        api::progress::UnitDetailDto, api::progress::OverviewDto, api::progress::AwaitingCovenant, api::midyear::MidyearDto, api::awards::AwardsDto))
+        api::progress::UnitDetailDto, api::progress::RecomputeDto, api::midyear::FreezeRequest, api::progress::OverviewDto, api::progress::AwaitingCovenant, api::midyear::MidyearDto, api::awards::AwardsDto))
 )]
 pub struct ApiDoc;
 

@@ -324,7 +324,18 @@ fn commands() -> Vec<CommandShape> {
             ],
             &[],
         ),
-        ("freeze_midyear_review", vec![("covenant", id())], &[]),
+        (
+            "freeze_midyear_review",
+            vec![
+                ("covenant", id()),
+                (
+                    "acknowledge_incomplete",
+                    json!({"type": "boolean", "default": false,
+                        "description": "freeze although some members' figures through month 6 are not all approved (refused otherwise: midyear_incomplete)"}),
+                ),
+            ],
+            &["acknowledge_incomplete"],
+        ),
         (
             "explain_flag",
             vec![
@@ -337,7 +348,7 @@ fn commands() -> Vec<CommandShape> {
                 ),
                 (
                     "kind",
-                    json!({"type": "string", "enum": ["funnel_drop", "series_break", "near_target", "data_quality"]}),
+                    json!({"type": "string", "enum": ["funnel_drop", "series_break", "year_change", "near_target", "data_quality"]}),
                 ),
                 (
                     "subject",

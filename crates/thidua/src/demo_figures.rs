@@ -107,6 +107,7 @@ pub fn load(service: &Service) -> anyhow::Result<()> {
         &secretariat,
         Command::FreezeMidyearReview {
             covenant: cov.clone(),
+            acknowledge_incomplete: false,
         },
     )?;
     correct(service, &cov)?;

@@ -40,6 +40,7 @@ pub const CODES: &[&str] = &[
     "midyear_mismatch",
     "midyear_no_figures",
     "midyear_too_late",
+    "midyear_incomplete",
 ];
 
 /// A frozen review as the state keeps it: the event's snapshot, where and when, and by whom.
@@ -141,13 +142,17 @@ pub fn completeness(
 /// `FreezeMidyearReview`: the actor's role first (the secretariat of the covenant's cluster),
 /// then one review per covenant, never once the year-end scores are locked (the year is over),
 /// never before any member has approved a month (a review of nothing could not be redone),
-/// then the snapshot of the state as it stands. Whether month 6 has closed is checked against
-/// the event's time when it is applied. The two middle rules are `decide`'s only: logs written
+/// then the snapshot of the state as it stands — and, while some member does not have all its
+/// figures through month 6 approved ([`Completeness::complete`]), only when the command
+/// acknowledges it (`acknowledge_incomplete`: the web's confirmation box, the API's body),
+/// since the review is frozen for good. Whether month 6 has closed is checked against the
+/// event's time when it is applied. The rules but the first are `decide`'s only: logs written
 /// before them replay.
 pub(crate) fn decide(
     state: &State,
     actor: &Actor,
     covenant: &CovenantId,
+    acknowledge_incomplete: bool,
 ) -> Result<Vec<Payload>, DomainError> {
     let cluster = state.covenant(covenant)?.cluster.clone();
     authorise(state, actor, &Permission::ManageCluster(cluster))?;
@@ -174,7 +179,34 @@ pub(crate) fn decide(
             ),
         ));
     }
+    if !acknowledge_incomplete {
+        check_complete(state, covenant)?;
+    }
     Ok(vec![Payload::MidyearReviewFrozen(frozen)])
+}
+
+/// Refuses a review while some member's figures through month 6 are not all approved
+/// (`midyear_incomplete`, naming them).
+fn check_complete(state: &State, covenant: &CovenantId) -> Result<(), DomainError> {
+    let all = completeness(state, covenant)?;
+    let short: Vec<String> = all
+        .iter()
+        .filter(|c| !c.complete())
+        .map(|c| format!("{} ({}/{})", c.unit, c.approved, c.windows))
+        .collect();
+    if short.is_empty() {
+        return Ok(());
+    }
+    Err(refuse(
+        "midyear_incomplete",
+        format!(
+            "{} of {} members do not have all their figures through month {MONTH} approved: {}; \
+             the review is frozen once, for good — acknowledge it (acknowledge_incomplete) to freeze it now",
+            short.len(),
+            all.len(),
+            short.join(", ")
+        ),
+    ))
 }
 
 fn exists(covenant: &CovenantId, index: u64) -> DomainError {

@@ -18,8 +18,12 @@ fn at(y: i32, m: u32, day: u32) -> i64 {
         .timestamp_millis()
 }
 
+/// The freeze, acknowledging figures not all approved (every test world but one has some).
 fn freeze() -> Command {
-    Command::FreezeMidyearReview { covenant: cov() }
+    Command::FreezeMidyearReview {
+        covenant: cov(),
+        acknowledge_incomplete: true,
+    }
 }
 
 impl World {
@@ -121,6 +125,7 @@ fn only_the_secretariat_or_an_administrator_freezes_after_the_cut_off_once() {
         &user("thuky"),
         Command::FreezeMidyearReview {
             covenant: CovenantId::parse("khong-co").unwrap(),
+            acknowledge_incomplete: true,
         },
     );
     assert_eq!(e.code(), "unknown_covenant");
@@ -140,6 +145,40 @@ fn a_review_of_nothing_is_refused() {
     assert_eq!(e.code(), "midyear_no_figures");
     w.report("ca-ag", "M01", "7", "approved");
     w.run_at(at(2024, 7, 20), &user("thuky"), freeze()).unwrap();
+}
+
+/// A review frozen while some members' figures through month 6 are not all approved is frozen
+/// for good: the command must acknowledge it (the web's box, the API's body), whoever sends it.
+#[test]
+fn an_incomplete_review_needs_the_acknowledgement() {
+    let mut w = year();
+    let plain = Command::FreezeMidyearReview {
+        covenant: cov(),
+        acknowledge_incomplete: false,
+    };
+    let e = w.refused_at(at(2024, 7, 20), &user("thuky"), plain);
+    assert_eq!(e.code(), "midyear_incomplete");
+    assert!(
+        e.to_string().contains("ca-ag (3/6)") && !e.to_string().contains("ca-kg"),
+        "{e}"
+    );
+    w.run_at(at(2024, 7, 20), &user("thuky"), freeze()).unwrap();
+}
+
+#[test]
+fn a_complete_review_needs_no_acknowledgement() {
+    let mut w = world();
+    w.last_year();
+    for unit in UNITS {
+        for m in 1..=6 {
+            w.report(unit, &format!("M{m:02}"), "10", "approved");
+        }
+    }
+    let plain = Command::FreezeMidyearReview {
+        covenant: cov(),
+        acknowledge_incomplete: false,
+    };
+    w.run_at(at(2024, 7, 20), &user("thuky"), plain).unwrap();
 }
 
 #[test]
@@ -211,7 +250,7 @@ fn a_forged_review_is_refused_at_replay_or_found_by_the_audit() {
     let audit = audit(&events).unwrap();
     assert_eq!(audit.differences.len(), 1, "{:?}", audit.differences);
     assert!(audit.differences[0].contains("mid-year review of gu-2024"));
-    assert_eq!(midyear::CODES.len(), 5);
+    assert_eq!(midyear::CODES.len(), 6);
 }
 
 /// A review an earlier release froze (hash format `thidua-midyear/v1`, when a "không tăng"

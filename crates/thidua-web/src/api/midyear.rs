@@ -8,7 +8,7 @@
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use thidua_domain::midyear::{self, MidyearReviewFrozen, Review};
 use thidua_domain::model::Target;
 use thidua_domain::{Command, CovenantId, State as DomainState};
@@ -356,11 +356,13 @@ pub fn xlsx_download(file_name: &str, bytes: Vec<u8>) -> Response {
         .into_response()
 }
 
-/// Freezes the review of `id` for the viewer (the domain decides whether it may).
+/// Freezes the review of `id` for the viewer (the domain decides whether it may, and refuses
+/// an incomplete review unless `acknowledge_incomplete`).
 pub async fn freeze(
     app: &AppState,
     viewer: &Viewer,
     id: CovenantId,
+    acknowledge_incomplete: bool,
 ) -> Result<ReceiptDto, ApiError> {
     {
         let state = app.service.read();
@@ -369,9 +371,25 @@ pub async fn freeze(
     execute(
         app,
         viewer,
-        vec![Command::FreezeMidyearReview { covenant: id }],
+        vec![Command::FreezeMidyearReview {
+            covenant: id,
+            acknowledge_incomplete,
+        }],
     )
     .await
+}
+
+/// The body of the freeze (optional: no body, or `null`, is `{}`).
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FreezeRequest {
+    /// The caller has read `completeness` (`GET …/midyear`) and freezes the review although
+    /// some members do not have all their figures through month 6 approved: the review is
+    /// frozen once, for good, counting each member's months approved without a gap from
+    /// month 1. Without it such a review is refused (`midyear_incomplete`); a review whose
+    /// members all have months 1 to 6 approved needs nothing. Default `false`.
+    #[serde(default)]
+    pub acknowledge_incomplete: bool,
 }
 
 /// A covenant's mid-year review (frozen: null until the secretariat freezes it).
@@ -388,22 +406,53 @@ pub async fn get_review(
     Ok(Json(midyear_dto(&state, &viewer.scope, &id)?))
 }
 
-/// Freezes the mid-year review: the covenant's secretariat (or an administrator), after the
-/// cut-off of month 6, once per covenant. No body.
+/// Freezes the mid-year review (sơ kết 6 tháng), once and for good.
+///
+/// The covenant's secretariat (or an administrator), after the cut-off of month 6, once per
+/// covenant: each member's progress and provisional score through month 6 as the approved
+/// figures stand. While some member does not have all its figures through month 6 approved
+/// (`completeness` of `GET …/midyear`), the body must acknowledge it
+/// (`{"acknowledge_incomplete": true}`), as the page's confirmation box does; otherwise the
+/// body may be empty or `{}`.
 #[utoipa::path(post, path = "/api/v1/covenants/{id}/midyear", tag = "progress",
     params(("id" = String, Path, description = "covenant id")),
+    request_body(content = FreezeRequest, content_type = "application/json",
+        description = "optional (no body is `{}`): `acknowledge_incomplete` to freeze while some members' figures through month 6 are not all approved"),
     responses((status = 200, body = ReceiptDto),
+        (status = 400, body = ErrorBody, description = "invalid_body: a body that is not the request's JSON (unknown fields, wrong types)"),
         (status = 403, body = ErrorBody, description = "not the cluster's secretariat"),
         (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "midyear_exists: already frozen"),
-        (status = 422, body = ErrorBody, description = "midyear_too_early (month 6 has not closed) or covenant_not_signed")))]
+        (status = 422, body = ErrorBody, description = "midyear_incomplete (some members' figures through month 6 are not all approved and the body does not acknowledge it), midyear_too_early (month 6 has not closed), midyear_no_figures, midyear_too_late or covenant_not_signed")))]
 pub async fn post_review(
     State(app): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
+    body: axum::body::Bytes,
 ) -> Result<Json<ReceiptDto>, ApiError> {
     let id = parse_id(&id, CovenantId::parse)?;
-    Ok(Json(freeze(&app, &viewer, id).await?))
+    {
+        // Who may not freeze it is told so (403) before the body is read.
+        let state = app.service.read();
+        let cluster = visible_covenant(&state, &viewer.scope, &id)?
+            .cluster
+            .clone();
+        let actor = thidua_domain::Actor::User(viewer.user.clone());
+        let manage = thidua_domain::authz::Permission::ManageCluster(cluster);
+        thidua_domain::authz::authorise(&state, &actor, &manage)?;
+    }
+    let req: FreezeRequest = if body.iter().all(u8::is_ascii_whitespace) {
+        FreezeRequest::default()
+    } else {
+        serde_json::from_slice::<Option<FreezeRequest>>(&body)
+            .map_err(|e| {
+                ApiError::bad_request("invalid_body", format!("the body is not the request: {e}"))
+            })?
+            .unwrap_or_default()
+    };
+    Ok(Json(
+        freeze(&app, &viewer, id, req.acknowledge_incomplete).await?,
+    ))
 }
 
 /// The frozen review as a workbook (Vietnamese headings, values rounded by the engine's rule).

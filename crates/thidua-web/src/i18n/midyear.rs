@@ -105,6 +105,10 @@ pub fn error(lang: Lang, code: &str) -> Option<&'static str> {
             "Chưa đơn vị nào có số liệu được phê duyệt từ tháng 1: chưa có gì để sơ kết (sơ kết chỉ chốt một lần).",
             "No member has figures approved from month 1 yet: nothing to review (the review is frozen once).",
         ),
+        "midyear_incomplete" => (
+            "Còn đơn vị chưa có đủ số liệu được phê duyệt đến hết tháng 6. Sơ kết chỉ chốt một lần, không sửa được: hãy xác nhận đã biết điều này rồi chốt (trên trang: đánh dấu ô xác nhận; qua API: \"acknowledge_incomplete\": true).",
+            "Some units do not have all their figures through month 6 approved. The review is frozen once and cannot be changed: acknowledge this to freeze it (on the page: tick the confirmation box; in the API: \"acknowledge_incomplete\": true).",
+        ),
         "midyear_too_late" => (
             "Điểm cuối năm của giao ước đã khoá: năm đã kết thúc, không chốt sơ kết 6 tháng nữa.",
             "The covenant's year-end scores are locked: the year is over, no mid-year review is frozen now.",

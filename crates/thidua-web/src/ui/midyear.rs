@@ -186,8 +186,9 @@ pub async fn page(State(app): State<AppState>, viewer: Viewer, Path(id): Path<St
 
 /// `POST /covenants/{id}/midyear`: freezes the review. The review can never be frozen again,
 /// so the form's box saying so (`confirm=1`) must be ticked: without it the page again, the
-/// box's message beside it, and nothing recorded (the JSON API's callers decide for
-/// themselves). Someone not managing the cluster is left to the domain's refusal.
+/// box's message beside it, and nothing recorded. The ticked box is the command's
+/// acknowledgement of an incomplete review (`acknowledge_incomplete`), which the JSON API's
+/// callers send in the body. Someone not managing the cluster is left to the domain's refusal.
 pub async fn freeze(
     State(app): State<AppState>,
     viewer: Viewer,
@@ -198,7 +199,8 @@ pub async fn freeze(
         Ok(id) => id,
         Err(r) => return *r,
     };
-    if form.get("confirm").map(String::as_str) != Some("1") {
+    let confirmed = form.get("confirm").map(String::as_str) == Some("1");
+    if !confirmed {
         let manages = {
             let state = app.service.read();
             state
@@ -211,7 +213,8 @@ pub async fn freeze(
             return view(&app, &viewer, &id, Some(message));
         }
     }
-    match api::freeze(&app, &viewer, id.clone()).await {
+    // The box ticked is the acknowledgement the domain asks of an incomplete review.
+    match api::freeze(&app, &viewer, id.clone(), confirmed).await {
         Ok(_) => Redirect::to(&format!("/covenants/{id}/midyear")).into_response(),
         // The domain refused it (already frozen, too early, not signed): the page says why.
         Err(e) if matches!(e.status.as_u16(), 409 | 422) => {

@@ -810,6 +810,33 @@ fn health_and_transparency(app: &TestApp) {
     for status in ["200", "403", "404", "409", "422"] {
         assert!(freeze[status].is_object(), "freeze answers {status}");
     }
+    // The freeze's body is documented (the acknowledgement an incomplete review needs), and
+    // every progress endpoint has a summary.
+    let post = &doc["paths"]["/api/v1/covenants/{id}/midyear"]["post"];
+    assert_eq!(
+        post["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/FreezeRequest",
+        "{post}"
+    );
+    assert!(
+        doc["components"]["schemas"]["FreezeRequest"]["properties"]["acknowledge_incomplete"]
+            .is_object()
+    );
+    assert!(post["description"]
+        .as_str()
+        .is_some_and(|d| d.contains("acknowledge_incomplete")));
+    for path in [
+        "/api/v1/progress",
+        "/api/v1/covenants/{id}/progress",
+        "/api/v1/covenants/{id}/progress/{unit}",
+        "/api/v1/covenants/{id}/midyear",
+    ] {
+        let get = &doc["paths"][path]["get"];
+        assert!(
+            get["summary"].as_str().is_some_and(|s| s.len() > 10),
+            "{path} has a summary: {get}"
+        );
+    }
 }
 
 /// The log's public key is published: an endpoint, and the transparency page (signed in or

@@ -104,6 +104,26 @@ fn flow(app: &TestApp) {
         (Some(1), Some(6), Some(false)),
         "the API says the same: {listed}"
     );
+    // The API asks the same acknowledgement as the page: without it (no body, `{}`) an
+    // incomplete review is refused and nothing is recorded; an unknown field is a bad body.
+    let size = app.service.read().size;
+    for body in [
+        json!(null),
+        json!({}),
+        json!({"acknowledge_incomplete": false}),
+    ] {
+        let r = secretariat.post_json(&api, body);
+        assert_eq!(
+            (r.status, r.json()["error"].as_str()),
+            (422, Some("midyear_incomplete")),
+            "{}",
+            r.body
+        );
+        assert!(r.body.contains("ca-kg (1/6)"), "{}", r.body);
+    }
+    let r = secretariat.post_json(&api, json!({"acknowledge": true}));
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(app.service.read().size, size, "nothing recorded");
     // The secretariat freezes it through the page's form (no JavaScript), the box ticked:
     // without it, the page again with the message beside the box, and nothing recorded.
     let size = app.service.read().size;
@@ -224,7 +244,7 @@ fn the_review_says_the_pages_status_and_words_and_units_in_its_workbook() {
     let cov = super::progress::thirteen(&app);
     let admin = signed_in(&app, "quantri");
     let api = format!("/api/v1/covenants/{cov}/midyear");
-    let r = admin.post_json(&api, json!(null));
+    let r = admin.post_json(&api, json!({"acknowledge_incomplete": true}));
     assert_eq!(r.status, 200, "{}", r.body);
     let f = admin.get(&api).json()["frozen"].clone();
     let range = &unit(&f, "ca-dt")["targets"][0];
