@@ -2134,7 +2134,7 @@ fn a_pasted_column_that_does_not_fit_the_form_is_refused_before_the_grid() {
         (
             with_heading.as_str(),
             vec![
-                format!("Đã dán {} dòng nhưng biểu mẫu có {n} chỉ tiêu", n + 1),
+                format!("Đã dán {} dòng nhưng biểu mẫu có {n} số liệu", n + 1),
                 "Dòng đầu «Số liệu» không phải số liệu".to_owned(),
                 "hãy bỏ dòng đó rồi dán lại".to_owned(),
             ],
@@ -2142,7 +2142,7 @@ fn a_pasted_column_that_does_not_fit_the_form_is_refused_before_the_grid() {
         (
             short.as_str(),
             vec![format!(
-                "Đã dán {} dòng nhưng biểu mẫu có {n} chỉ tiêu",
+                "Đã dán {} dòng nhưng biểu mẫu có {n} số liệu",
                 n - 1
             )],
         ),
@@ -2276,6 +2276,13 @@ fn a_file_of_another_unit_is_refused_naming_whose_figures_it_holds() {
             &ct,
             &body,
         );
+        if who == "canbo-cm" {
+            // Cà Mau's officer may not report Kiên Giang's figures: refused as such before the
+            // file is read (it was told what the file holds, a content error).
+            assert_eq!(r.status, 403, "{who}: {}", r.body);
+            assert!(!r.body.contains("Tệp này chứa"), "{who}: {}", r.body);
+            continue;
+        }
         assert_eq!(r.status, 422, "{who}: {}", r.body);
         let said = super::support::element_text(&r.body, "import-errors", "section");
         assert!(
@@ -2284,6 +2291,27 @@ fn a_file_of_another_unit_is_refused_naming_whose_figures_it_holds() {
             "{who}: {said}"
         );
     }
+    // The API's steps and saves check the right on the unit before the body: an officer
+    // approving (no revision), another unit's officer saving (a bad body) get 403, not 422.
+    let r = kg.post_json(
+        &format!("/api/v1/covenants/{COV}/figures/ca-kg/M02/approve"),
+        json!({}),
+    );
+    assert_eq!(r.status, 403, "{}", r.body);
+    let r = cm.put_json(
+        &format!("/api/v1/covenants/{COV}/figures/ca-kg/M02"),
+        json!({"values": 5}),
+    );
+    assert_eq!(r.status, 403, "{}", r.body);
+    let r = kg.put_json(
+        &format!("/api/v1/covenants/{COV}/figures/ca-kg/M02"),
+        json!({"values": 5}),
+    );
+    assert_eq!(
+        r.status, 422,
+        "the unit's officer is told the body is wrong: {}",
+        r.body
+    );
     // The window's page of Kiên Giang's own file still says which window it holds.
     let file = b"unit,element,period,value\nCAKG,crimes,2024-M05,3\n";
     let csrf = kg
