@@ -775,6 +775,17 @@ fn figures_template_import_and_export_for_offline_scoring() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("U00001"));
 }
 
+/// Runs `command`, which must succeed; its standard output.
+fn succeeded(command: &mut Command) -> Vec<u8> {
+    let out = command.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
 /// Months 1 and 2 of `u00001`'s 2025 figures saved, submitted and approved (by the operator).
 fn approve_two_months(data: &Path) {
     let service = reopen_at(data, None);
@@ -840,43 +851,26 @@ fn a_provisional_score_of_any_month_is_recomputed_from_the_export() {
         dir.path().join("quy-dinh.toml"),
         dir.path().join("so-lieu.csv"),
     );
-    let out = thidua()
-        .args([
-            "figures",
-            "export",
-            "--covenant",
-            "bench-2025",
-            "--window",
-            "M02",
-            "--out",
-        ])
-        .arg(&export)
-        .arg("--regulation")
-        .arg(&regulation)
-        .arg("--data")
-        .arg(&data)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    succeeded(
+        thidua()
+            .args(["figures", "export", "--covenant", "bench-2025"])
+            .args(["--window", "M02", "--out"])
+            .arg(&export)
+            .arg("--regulation")
+            .arg(&regulation)
+            .arg("--data")
+            .arg(&data),
     );
     let csv = std::fs::read_to_string(&export).unwrap();
     let said = "thidua score --regulation quy-dinh.toml --data so-lieu.csv --period 2025-M01..M02";
     assert!(csv.lines().take(5).any(|l| l.ends_with(said)), "{csv}");
-    let out = thidua()
-        .current_dir(dir.path())
-        .args(said.split(' ').skip(1))
-        .args(["--unit", "U00001", "--json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let stdout = succeeded(
+        thidua()
+            .current_dir(dir.path())
+            .args(said.split(' ').skip(1))
+            .args(["--unit", "U00001", "--json"]),
     );
-    let board: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let board: serde_json::Value = serde_json::from_slice(&stdout).unwrap();
     let offline = &board["units"][0];
     assert_eq!(offline["period"], "2025-M01..M02", "{offline}");
     for field in ["total", "provisional_total", "status"] {
