@@ -784,7 +784,7 @@ impl VotingDemo {
             .args(["vote", "--server", url, "--token", &self.token])
             .args(extra)
             .args(["--election", "co-thi-dua-chinh-phu-2024", "--unit", "ca-kg"])
-            .args(["--approve", "ca-kg", "--key"])
+            .args(["--approve", "ca-cm", "--key"])
             .arg(self.dir().join("ca-kg.vote.key")))
     }
 }
@@ -953,7 +953,7 @@ fn trustees_run_the_key_ceremony_and_decrypt_the_count_with_the_command_line() {
             Err(e) => panic!("{e}"),
         }
     };
-    // The secretariat opens a certificate vote among the year's published nominees: two seats,
+    // The secretariat opens a certificate vote among the year's published nominees: one seat,
     // 80% of the membership to pass, a quorum of two thirds, trustees 3 of 5.
     command(VoteCommand::OpenElection {
         election: ElectionId::parse(ELECTION).unwrap(),
@@ -961,7 +961,7 @@ fn trustees_run_the_key_ceremony_and_decrypt_the_count_with_the_command_line() {
         year: 2024,
         award: AwardKind::Certificate,
         title: Text::parse("title", "Đề nghị tặng Bằng khen năm 2024 (kiểm thử)", 1000).unwrap(),
-        seats: 2,
+        seats: 1,
         approval: Fraction { num: 4, den: 5 },
         quorum: Fraction { num: 2, den: 3 },
         trustee_threshold: 3,
@@ -972,8 +972,9 @@ fn trustees_run_the_key_ceremony_and_decrypt_the_count_with_the_command_line() {
         serde_json::from_value(e["rounds"][0]["candidates"].clone()).unwrap();
     assert_eq!(
         candidates,
-        ["ca-kg", "ca-ag", "ca-cm", "ca-hg"],
-        "the published nominees in rank order (ca-bl is not eligible)"
+        ["ca-cm", "ca-hg"],
+        "the published nominees in rank order (ca-bl is not eligible; ca-kg and ca-ag are \
+         proposed for the Ministry's flag already: one achievement, one award)"
     );
 
     // Every leader checks what it reads against the log's signed checkpoint (THIDUA_LOG_KEY).
@@ -1047,15 +1048,15 @@ fn trustees_run_the_key_ceremony_and_decrypt_the_count_with_the_command_line() {
         assert_eq!(mode & 0o777, 0o600, "the trustee's secrets are its own");
     }
 
-    // A choice the ballot cannot carry (three approvals for two seats) is refused before the
+    // A choice the ballot cannot carry (two approvals for one seat) is refused before the
     // voting key is written or registered.
     let key = |i: usize| dir.join(format!("{}.vote.key", MEMBERS[i]));
     let out = run(leader(&["vote"], 0)
-        .args(["--approve", "ca-kg,ca-ag,ca-cm", "--key"])
+        .args(["--approve", "ca-cm,ca-hg", "--key"])
         .arg(key(0)));
     assert!(!out.status.success());
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("at most 2"),
+        String::from_utf8_lossy(&out.stderr).contains("at most 1"),
         "{out:?}"
     );
     assert!(!key(0).exists(), "no voting key was written");
@@ -1065,15 +1066,15 @@ fn trustees_run_the_key_ceremony_and_decrypt_the_count_with_the_command_line() {
     );
     // A candidate named twice is named; another unit's token is refused; neither writes a key.
     let out = run(leader(&["vote"], 0)
-        .args(["--approve", "ca-ag,ca-ag", "--key"])
+        .args(["--approve", "ca-cm,ca-cm", "--key"])
         .arg(key(0)));
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("ca-ag is approved twice"), "{err}");
+    assert!(err.contains("ca-cm is approved twice"), "{err}");
     assert!(!key(0).exists(), "no voting key was written");
     let out = run(leader(&["vote"], 1)
         .env("THIDUA_TOKEN", &tokens[0])
-        .args(["--approve", "ca-kg", "--key"])
+        .args(["--approve", "ca-cm", "--key"])
         .arg(key(1)));
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
@@ -1081,12 +1082,7 @@ fn trustees_run_the_key_ceremony_and_decrypt_the_count_with_the_command_line() {
     assert!(!key(1).exists(), "no voting key was written");
 
     // Four of five vote (the quorum); ca-bl does not.
-    let choices: [&[&str]; 4] = [
-        &["ca-kg", "ca-ag"],
-        &["ca-kg", "ca-ag"],
-        &["ca-kg", "ca-hg"],
-        &["ca-kg", "ca-ag"],
-    ];
+    let choices: [&[&str]; 4] = [&["ca-cm"], &["ca-cm"], &["ca-cm"], &["ca-cm"]];
     for (i, approve) in choices.iter().enumerate() {
         let out = ok(leader(&["vote"], i)
             .args(["--approve", &approve.join(",")])
@@ -1116,11 +1112,7 @@ fn trustees_run_the_key_ceremony_and_decrypt_the_count_with_the_command_line() {
         );
     }
     let count = election()["rounds"][0]["count"].clone();
-    assert_eq!(
-        count["approvals"],
-        serde_json::json!([4, 3, 0, 1]),
-        "{count}"
-    );
+    assert_eq!(count["approvals"], serde_json::json!([4, 0]), "{count}");
     assert_eq!(count["abstentions"], 0, "{count}");
     assert_eq!(count["ballots"], 4, "{count}");
     assert_eq!(count["paper"], false, "{count}");
@@ -1136,7 +1128,7 @@ fn trustees_run_the_key_ceremony_and_decrypt_the_count_with_the_command_line() {
     assert!(out.contains("log verified"), "{out}");
     assert!(
         out.contains(&format!(
-            "{ELECTION} vòng / round 1: 4 / 5 phiếu / ballots, cần / needed 4; ca-kg 4, ca-ag 3, ca-cm 0, ca-hg 1; chọn / chosen: ca-kg"
+            "{ELECTION} vòng / round 1: 4 / 5 phiếu / ballots, cần / needed 4; ca-cm 4, ca-hg 0; chọn / chosen: ca-cm"
         )),
         "{out}"
     );

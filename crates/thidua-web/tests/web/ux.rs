@@ -743,7 +743,7 @@ fn too_long_says_the_limit() {
     );
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(
-        r.body.contains("Quá dài (tối đa 1000 ký tự)."),
+        r.body.contains("Quá dài (tối đa 1.000 ký tự)."),
         "{}",
         r.body
     );
@@ -759,7 +759,7 @@ fn too_long_says_the_limit() {
     );
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(
-        r.body.contains("Too long (at most 1000 characters)."),
+        r.body.contains("Too long (at most 1.000 characters)."),
         "{}",
         r.body
     );

@@ -420,7 +420,7 @@ fn the_figures_api_refuses_what_the_figures_forms_refuse() {
         assert_eq!(api.status, 422, "API, comment {comment:?}: {}", api.body);
         let code = api.json()["error"].as_str().unwrap().to_owned();
         let said = match code.as_str() {
-            "text_too_long" => "Quá dài (tối đa 1000 ký tự).",
+            "text_too_long" => "Quá dài (tối đa 1.000 ký tự).",
             other => thidua_web::i18n::Lang::Vi.error(other),
         };
         assert!(
@@ -439,7 +439,7 @@ fn the_figures_api_refuses_what_the_figures_forms_refuse() {
     );
     assert_eq!(page.status, 422, "{}", page.body);
     assert!(
-        page.body.contains("Quá dài (tối đa 1000 ký tự)."),
+        page.body.contains("Quá dài (tối đa 1.000 ký tự)."),
         "{}",
         page.body
     );
