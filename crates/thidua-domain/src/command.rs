@@ -243,7 +243,7 @@ pub fn decide_and_apply(
         | C::WithdrawCovenantDraft { .. }
         | C::SignCovenant { .. } => crate::covenant::decide(state, actor, command)?,
         C::RegisterWitnessKey { .. } | C::SetWitnessPolicy { .. } => {
-            crate::witness::decide(state, actor, command)?
+            crate::witness::decide(state, actor, time_ms, command)?
         }
         C::SaveFigures { .. }
         | C::SubmitFigures { .. }

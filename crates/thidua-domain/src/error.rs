@@ -270,6 +270,10 @@ pub enum DomainError {
     /// designated: no quorum can be met).
     #[error("the quorum must be between 1 and the {designated} designated witness unit(s)")]
     WitnessQuorum { designated: usize },
+    /// A unit that belongs to no emulation cluster recorded in the log registers a witness key:
+    /// no cluster relies on it, and its key would only change the quorum for those that do.
+    #[error("unit {unit} belongs to no emulation cluster recorded in the log, so it cannot witness the log")]
+    WitnessOutsideClusters { unit: String },
 }
 
 impl DomainError {
@@ -363,6 +367,7 @@ impl DomainError {
             ExplanationUnchanged => "explanation_unchanged",
             HolidaysUnchanged(_) => "holidays_unchanged",
             WitnessQuorum { .. } => "witness_quorum",
+            WitnessOutsideClusters { .. } => "witness_outside_clusters",
         }
     }
 }

@@ -2,21 +2,40 @@
 //! checkpoints, and an administrator records which units' witnesses count and how many of them
 //! make a checkpoint witnessed (the policy, k of n). Commands are decided by [`decide`]; events
 //! are folded by `State::apply_witness`.
+//!
+//! Who may register: the leader of a unit that exists on the command's date (a unit dissolved or
+//! merged away by then is refused, naming its successors) and that belongs to at least one
+//! emulation cluster recorded in the log (a unit outside every cluster relies on none of the
+//! log's results; its key would only change the quorum of those that do).
+//!
+//! A change never acts backwards: every key registered and policy recorded is kept at its log
+//! index (`State::witness_changes`), and a checkpoint of `size` entries is judged by the set in
+//! force at that size ([`State::witnesses_at`]) — a later registration raises the quorum only
+//! for checkpoints that include it.
+//!
+//! A member replaying the part of the log it may read reads every witness event (the quorum
+//! depends on all of them) but not always the unit or the leader's role they name (another
+//! cluster's): in such a partial state the event is folded without the checks that need what is
+//! hidden (`State::witness_context_hidden`); a full replay checks them all.
 
 use crate::authz::{authorise, Permission};
 use crate::command::Command;
 use crate::error::DomainError;
 use crate::event::{Actor, Event, Payload};
-use crate::state::{State, WitnessKey};
+use crate::ids::UnitId;
+use crate::state::{State, WitnessChange, WitnessKey, WitnessSet};
 
+/// Decides a witness command at `time_ms` (the date a registering unit must exist on).
 pub(crate) fn decide(
     state: &State,
     actor: &Actor,
+    time_ms: i64,
     command: Command,
 ) -> Result<Vec<Payload>, DomainError> {
     match command {
         Command::RegisterWitnessKey { unit, key } => {
             authorise(state, actor, &Permission::LeadUnit(unit.clone()))?;
+            may_witness(state, &unit, crate::figures::local_date(time_ms))?;
             validate_witness_key(&key)?;
             Ok(vec![Payload::WitnessKeyRegistered { unit, key }])
         }
@@ -24,6 +43,56 @@ pub(crate) fn decide(
             Ok(vec![Payload::WitnessPolicySet { witnesses, quorum }])
         }
         other => unreachable!("not a witness command: {other:?}"),
+    }
+}
+
+/// A unit may witness the log when it exists on `date` and belongs to a cluster of the log.
+fn may_witness(state: &State, unit: &UnitId, date: chrono::NaiveDate) -> Result<(), DomainError> {
+    if !state.unit(unit)?.active_on(date) {
+        return Err(state.inactive(unit, date));
+    }
+    let in_a_cluster = state
+        .clusters
+        .values()
+        .flat_map(|c| c.years.values())
+        .any(|y| y.members.contains(unit));
+    if !in_a_cluster {
+        return Err(DomainError::WitnessOutsideClusters {
+            unit: unit.to_string(),
+        });
+    }
+    Ok(())
+}
+
+impl State {
+    /// The witness keys and the policy in force for a checkpoint of `size` entries: those
+    /// recorded by the events it includes (index below `size`), the newest of each.
+    pub fn witnesses_at(&self, size: u64) -> WitnessSet {
+        let mut set = WitnessSet::default();
+        for change in &self.witness_changes {
+            match change {
+                WitnessChange::Key { key, .. } if key.registered_at >= size => break,
+                WitnessChange::Policy(p) if p.set_at >= size => break,
+                WitnessChange::Key { unit, key } => {
+                    set.keys.insert(unit.clone(), key.clone());
+                }
+                WitnessChange::Policy(p) => set.policy = Some(p.clone()),
+            }
+        }
+        set
+    }
+
+    /// Whether `payload` is a witness key registration whose unit, or whose leader's role, this
+    /// partial state does not know (a member's replay, where another cluster's unit and its
+    /// leader are hidden): it is folded without the checks that need them.
+    pub(crate) fn witness_context_hidden(&self, event: &Event) -> bool {
+        match &event.payload {
+            Payload::WitnessKeyRegistered { unit, .. } if self.partial => {
+                !self.units.contains_key(unit)
+                    || authorise(self, &event.actor, &Permission::LeadUnit(unit.clone())).is_err()
+            }
+            _ => false,
+        }
     }
 }
 
@@ -37,35 +106,42 @@ impl State {
             }
             other => unreachable!("not a witness event: {}", other.kind()),
         };
-        self.unit(unit)?;
+        if !self.witness_context_hidden(event) {
+            self.unit(unit)?;
+        }
         if self.witness_keys.get(unit).is_some_and(|k| &k.key == key) {
             return Err(DomainError::InvalidValue {
                 field: "key",
                 reason: "this witness key is already registered for the unit".into(),
             });
         }
-        self.witness_keys.insert(
-            unit.clone(),
-            WitnessKey {
-                key: key.clone(),
-                registered_at: event.index,
-            },
-        );
+        let key = WitnessKey {
+            key: key.clone(),
+            registered_at: event.index,
+        };
+        self.witness_keys.insert(unit.clone(), key.clone());
+        self.witness_changes.push_back(WitnessChange::Key {
+            unit: unit.clone(),
+            key,
+        });
         Ok(())
     }
 }
 
 impl State {
-    /// k of n: at least one designated unit, each existing and listed once, 1 ≤ k ≤ n.
+    /// k of n: at least one designated unit, each existing and listed once, 1 ≤ k ≤ n (in a
+    /// member's partial state, a designated unit it does not see is taken as the log names it).
     fn set_witness_policy(
         &mut self,
-        witnesses: &[crate::ids::UnitId],
+        witnesses: &[UnitId],
         quorum: u32,
         index: u64,
     ) -> Result<(), DomainError> {
         let mut seen = std::collections::BTreeSet::new();
         for unit in witnesses {
-            self.unit(unit)?;
+            if !self.partial || self.units.contains_key(unit) {
+                self.unit(unit)?;
+            }
             if !seen.insert(unit) {
                 return Err(DomainError::InvalidValue {
                     field: "witnesses",
@@ -78,11 +154,14 @@ impl State {
                 designated: witnesses.len(),
             });
         }
-        self.witness_policy = Some(crate::state::WitnessPolicy {
+        let policy = crate::state::WitnessPolicy {
             witnesses: witnesses.to_vec(),
             quorum,
             set_at: index,
-        });
+        };
+        self.witness_policy = Some(policy.clone());
+        self.witness_changes
+            .push_back(WitnessChange::Policy(policy));
         Ok(())
     }
 }

@@ -1053,6 +1053,157 @@ fn malformed_witness_keys_never_enter_the_log() {
     assert!(w.state.witness_keys.is_empty());
 }
 
+/// 01/08/2025, a month after the merger of [`absorb_kg`].
+const AUGUST_2025_MS: i64 = 1_754_006_400_000;
+
+/// Kiên Giang merges into An Giang on 01/07/2025.
+fn absorb_kg(w: &mut World) {
+    let merge = LineageChange {
+        kind: LineageKind::Merge,
+        predecessors: vec![u("ca-ag"), u("ca-kg")],
+        successors: vec![u("ca-ag")],
+        effective: d(2025, 7, 1),
+        decision: t("QĐ hợp nhất"),
+    };
+    w.ok(&Actor::System, Command::RecordLineage { change: merge });
+}
+
+/// Issue 10: a unit dissolved by a merger on the command's date, or one outside every cluster of
+/// the log, cannot register a witness key (and so cannot change anyone's quorum).
+#[test]
+fn only_a_unit_that_exists_and_belongs_to_a_cluster_registers_a_witness_key() {
+    let mut w = World::cluster();
+    absorb_kg(&mut w);
+    let register = |unit: &str, name: &str| Command::RegisterWitnessKey {
+        unit: u(unit),
+        key: witness_key(name),
+    };
+    let sys = Actor::System;
+    // After the merger Kiên Giang no longer exists; An Giang, its successor, still does.
+    let code = w
+        .run_at(AUGUST_2025_MS, &sys, register("ca-kg", "kg"))
+        .unwrap_err()
+        .code();
+    assert_eq!(code, "unit_dissolved");
+    w.run_at(AUGUST_2025_MS, &sys, register("ca-ag", "ag"))
+        .unwrap();
+    // Before the merger's date it existed.
+    w.ok(&sys, register("ca-kg", "kg"));
+    // A unit in no cluster of the log.
+    w.ok(
+        &sys,
+        Command::CreateUnit {
+            unit: u("ca-tn"),
+            name: t("Công an Tây Ninh"),
+            short_code: t("TN"),
+            kind: UnitKind::ProvincialPolice,
+            parent: None,
+            established: d(2004, 1, 1),
+        },
+    );
+    assert_eq!(
+        w.err(&sys, register("ca-tn", "tn")),
+        "witness_outside_clusters"
+    );
+    assert_eq!(w.state.witness_keys.len(), 2);
+}
+
+/// Issue 10: the witness set is kept by log index; a checkpoint of size N is judged by what the
+/// log recorded in its first N entries, so a later key, rotation or policy never acts backwards.
+#[test]
+fn the_witness_set_in_force_at_a_size_ignores_later_changes() {
+    let mut w = World::cluster();
+    let register = |unit: &str, name: &str| Command::RegisterWitnessKey {
+        unit: u(unit),
+        key: witness_key(name),
+    };
+    let sys = Actor::System;
+    w.ok(&sys, register("ca-kg", "kg1"));
+    let kg = w.state.size - 1;
+    w.ok(&sys, register("ca-ag", "ag"));
+    let ag = w.state.size - 1;
+    w.ok(&sys, register("ca-kg", "kg2"));
+    let rotated = w.state.size - 1;
+    w.ok(
+        &user("admin"),
+        Command::SetWitnessPolicy {
+            witnesses: vec![u("ca-ag")],
+            quorum: 1,
+        },
+    );
+    let policy = w.state.size - 1;
+    let keys = |size: u64| {
+        w.state
+            .witnesses_at(size)
+            .keys
+            .iter()
+            .map(|(u, k)| format!("{u}={}", &k.key[..k.key.find('+').unwrap()]))
+            .collect::<Vec<_>>()
+    };
+    assert!(keys(kg).is_empty());
+    assert_eq!(keys(kg + 1), ["ca-kg=kg1"]);
+    assert_eq!(keys(ag + 1), ["ca-ag=ag", "ca-kg=kg1"]);
+    assert_eq!(keys(rotated + 1), ["ca-ag=ag", "ca-kg=kg2"]);
+    assert_eq!(w.state.witnesses_at(policy).policy, None);
+    let p = w.state.witnesses_at(policy + 1).policy.unwrap();
+    assert_eq!((p.quorum, p.set_at), (1, policy));
+    // The newest set is the state's current one.
+    let now = w.state.witnesses_at(w.state.size);
+    assert_eq!(now.keys.len(), w.state.witness_keys.len());
+    assert_eq!(now.policy, w.state.witness_policy);
+}
+
+/// Issue 10: a member reads every witness event, including those naming a unit it does not
+/// see: its partial replay folds them (their unit and leader hidden) and so finds the same
+/// witness set as the full log.
+#[test]
+fn a_partial_replay_folds_witness_events_of_units_it_does_not_see() {
+    let mut w = World::cluster();
+    w.ok(
+        &user("lanhdao.kg"),
+        Command::RegisterWitnessKey {
+            unit: u("ca-kg"),
+            key: witness_key("kg"),
+        },
+    );
+    w.ok(
+        &user("admin"),
+        Command::SetWitnessPolicy {
+            witnesses: vec![u("ca-kg"), u("ca-hg")],
+            quorum: 1,
+        },
+    );
+    let n = w.events.len();
+    // A reader who sees the administrator but no unit: its registration and grant, and the two
+    // witness events.
+    let admin = UserId::parse("admin").unwrap();
+    let readable = w.events.iter().enumerate().filter(|(i, e)| {
+        *i >= n - 2
+            || matches!(&e.payload, Payload::UserRegistered { user, .. }
+                | Payload::RoleGranted { user, .. } if *user == admin)
+    });
+    let mut partial = State::default();
+    for (_, e) in readable {
+        partial.apply_readable(e).unwrap();
+    }
+    assert!(partial.units.is_empty());
+    assert_eq!(
+        partial.witnesses_at(partial.size),
+        w.state.witnesses_at(w.state.size)
+    );
+    // A full replay still checks them: the key of a unit that does not exist is refused.
+    let mut bad = w.events[n - 2].clone();
+    bad.payload = Payload::WitnessKeyRegistered {
+        unit: u("ca-zz"),
+        key: witness_key("zz"),
+    };
+    let mut full = State::default();
+    for e in &w.events[..n - 2] {
+        full.apply(e).unwrap();
+    }
+    assert!(full.apply(&bad).is_err());
+}
+
 #[test]
 fn a_split_divides_one_unit_into_successors_from_its_date() {
     let mut w = World::cluster();

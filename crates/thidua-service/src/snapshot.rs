@@ -34,8 +34,9 @@ use crate::{LogKey, Service, ServiceError, View};
 /// it was made, `figures::Submission::deadline`; format 10: a report's latest submission and
 /// the submission each approval approved, `figures::Report::submitted`,
 /// `figures::Approval::submission`; format 11: when each inspection finding was entered,
-/// `yearend::Review::finding_times`).
-pub const FORMAT: &str = "thidua-snapshot/11";
+/// `yearend::Review::finding_times`; format 12: every change of the witness set by log index,
+/// `State::witness_changes`).
+pub const FORMAT: &str = "thidua-snapshot/12";
 
 /// When the service writes snapshots by itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -3,6 +3,7 @@
 //! log-signed checkpoint of that size, then kept in the [`WitnessStore`]. A checkpoint cosigned
 //! by the quorum of the witness policy recorded in the log ([`witness_set`]) is *witnessed*.
 
+use thidua_domain::state::WitnessSet;
 use thidua_domain::{State, UnitId};
 use thidua_ledger::{open_checkpoint, Checkpoint, Cosignature, CosignatureVerifier, Verifier};
 use thidua_service::Service;
@@ -46,11 +47,15 @@ impl Quorum {
     }
 }
 
-/// The witness verifiers registered in the log, by unit. Keys that do not parse are skipped
-/// (the domain checks their shape; a key of another algorithm simply cannot cosign).
+/// The witness verifiers registered in the log, by unit, as they are now. Keys that do not
+/// parse are skipped (the domain checks their shape; a key of another algorithm simply cannot
+/// cosign).
 pub fn witness_verifiers(state: &State) -> Vec<(UnitId, CosignatureVerifier)> {
-    state
-        .witness_keys
+    verifiers(&state.witnesses_at(state.size))
+}
+
+fn verifiers(set: &WitnessSet) -> Vec<(UnitId, CosignatureVerifier)> {
+    set.keys
         .iter()
         .filter_map(|(unit, k)| {
             CosignatureVerifier::from_key_string(&k.key)
@@ -60,12 +65,25 @@ pub fn witness_verifiers(state: &State) -> Vec<(UnitId, CosignatureVerifier)> {
         .collect()
 }
 
-/// The witnesses whose cosignatures count and how many are required: the policy recorded in
-/// the log (`witness_policy_set`: designated units, k of n) if there is one; otherwise every
-/// registered witness, with `fallback` (by default all of them but one) — fit for one cluster.
+/// The witnesses whose cosignatures count for the log's next checkpoints and how many are
+/// required: [`witness_set_at`] the state's size.
 pub fn witness_set(state: &State, fallback: Quorum) -> (Vec<(UnitId, CosignatureVerifier)>, u32) {
-    let registered = witness_verifiers(state);
-    match &state.witness_policy {
+    witness_set_at(state, state.size, fallback)
+}
+
+/// The witnesses whose cosignatures count for the checkpoint of `size` entries and how many are
+/// required, as the log recorded them *before* that size (`State::witnesses_at`): the policy
+/// then in force (`witness_policy_set`: designated units, k of n) if there was one; otherwise
+/// every witness then registered, with `fallback` (by default all of them but one) — fit for one
+/// cluster. A later registration or policy never changes what an earlier checkpoint needed.
+pub fn witness_set_at(
+    state: &State,
+    size: u64,
+    fallback: Quorum,
+) -> (Vec<(UnitId, CosignatureVerifier)>, u32) {
+    let set = state.witnesses_at(size);
+    let registered = verifiers(&set);
+    match &set.policy {
         Some(policy) => (
             registered
                 .into_iter()
@@ -153,40 +171,55 @@ pub struct WitnessedCheckpoint {
 /// How many of the newest cosigned sizes are examined.
 const WITNESSED_SCAN: u32 = 64;
 
-/// The newest checkpoint whose cosignatures, checked against the witness keys currently
-/// registered in the log, reach `quorum`. `None` if no checkpoint is witnessed yet.
+/// The newest checkpoint whose cosignatures, checked against the witness keys in force at its
+/// size ([`witness_set_at`]), reach the quorum in force at that size. `None` if no checkpoint
+/// is witnessed yet.
 pub fn latest_witnessed_checkpoint(
     service: &Service,
     witnesses: &dyn WitnessStore,
     quorum: Quorum,
 ) -> Result<Option<WitnessedCheckpoint>> {
-    let (keys, required) = witness_set(&service.read(), quorum);
-    if required == 0 {
-        return Ok(None);
-    }
-    for size in witnesses.cosigned_sizes(required, WITNESSED_SCAN)? {
-        let (note, checkpoint) = signed_checkpoint(service, size)?;
-        let mut units = Vec::new();
-        let mut lines = Vec::new();
-        for c in witnesses.cosignatures_at(size)? {
-            let valid = keys.iter().any(|(unit, v)| {
-                unit.as_str() == c.unit && VERIFIED.check(v, &checkpoint, &note, &c.line)
-            });
-            if valid {
-                units.push(c.unit.clone());
-                lines.push(c.line);
-            }
-        }
-        if units.len() as u32 >= required {
-            return Ok(Some(WitnessedCheckpoint {
-                size,
-                note: with_cosignatures(&note, lines.iter().map(String::as_str)),
-                units,
-                required,
-            }));
+    let state = service.read();
+    for size in witnesses.cosigned_sizes(1, WITNESSED_SCAN)? {
+        if let Some(w) = witnessed_at(service, witnesses, &state, size, quorum)? {
+            return Ok(Some(w));
         }
     }
     Ok(None)
+}
+
+/// The checkpoint of `size` with the cosignatures that count for it, if they reach its quorum.
+fn witnessed_at(
+    service: &Service,
+    witnesses: &dyn WitnessStore,
+    state: &State,
+    size: u64,
+    quorum: Quorum,
+) -> Result<Option<WitnessedCheckpoint>> {
+    let (keys, required) = witness_set_at(state, size, quorum);
+    if required == 0 {
+        return Ok(None);
+    }
+    let (note, checkpoint) = signed_checkpoint(service, size)?;
+    let mut units = Vec::new();
+    let mut lines = Vec::new();
+    for c in witnesses.cosignatures_at(size)? {
+        let valid = keys.iter().any(|(unit, v)| {
+            unit.as_str() == c.unit && VERIFIED.check(v, &checkpoint, &note, &c.line)
+        });
+        if valid {
+            units.push(c.unit.clone());
+            lines.push(c.line);
+        }
+    }
+    Ok(
+        (units.len() as u32 >= required).then(|| WitnessedCheckpoint {
+            size,
+            note: with_cosignatures(&note, lines.iter().map(String::as_str)),
+            units,
+            required,
+        }),
+    )
 }
 
 /// Cosignatures already verified, so that a page showing which events are witnessed does not

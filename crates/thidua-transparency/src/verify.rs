@@ -419,22 +419,29 @@ impl Verification<'_> {
         Ok((opened.checkpoint, cosigned_by))
     }
 
-    /// The witnesses the replayed log registers and counts, its quorum, and which of them
-    /// cosigned `note` with the key the log registers for them.
+    /// The witnesses the replayed log registers and counts for `note`'s size (what was in force
+    /// before it: a later registration or policy never judges an earlier checkpoint), its
+    /// quorum, and which of them cosigned `note` with the key the log then registered for them.
     fn witnessing(
         &self,
         note: &str,
         state: &State,
         hidden: u64,
     ) -> Result<Witnessing, VerifyError> {
-        let (set, quorum) = crate::cosign::witness_set(state, crate::cosign::Quorum::default());
+        let signature = |e: thidua_ledger::LedgerError| VerifyError::Signature(e.to_string());
+        let size = open_checkpoint(note.as_bytes(), &[self.log_key as &dyn NoteVerifier])
+            .map_err(signature)?
+            .checkpoint
+            .size;
+        let (set, quorum) =
+            crate::cosign::witness_set_at(state, size, crate::cosign::Quorum::from_env());
         let mut known: Vec<&dyn NoteVerifier> = vec![self.log_key];
         known.extend(set.iter().map(|(_, v)| v as &dyn NoteVerifier));
-        let opened = open_checkpoint(note.as_bytes(), &known)
-            .map_err(|e| VerifyError::Signature(e.to_string()))?;
+        let opened = open_checkpoint(note.as_bytes(), &known).map_err(signature)?;
+        let in_force = state.witnesses_at(size);
         let keys = |unit: &thidua_domain::UnitId| {
-            state
-                .witness_keys
+            in_force
+                .keys
                 .get(unit)
                 .map(|k| k.key.clone())
                 .unwrap_or_default()

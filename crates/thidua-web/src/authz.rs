@@ -27,6 +27,13 @@
 //! revisions skipped (`State::figures_published`, `State::apply_readable`). The year-end
 //! review's events follow [`yearend`]'s rules; integrity flags, [`flags`]'s. Who may send a
 //! write at all, before its fields are read, is [`writes`]'s.
+//!
+//! One exception to that closure, on purpose: every witness key registration and witness policy
+//! is readable by every signed-in member, whichever unit it names, because the quorum a
+//! checkpoint needs depends on all of them and every reader (the public endpoint, the pages, a
+//! member's `thidua verify`) must compute the same one. A member who does not see the unit (or
+//! its leader's role) folds such an event without those checks (`thidua_domain::witness`); the
+//! keys themselves are public at `/api/v1/log/witnesses` anyway.
 
 mod documents;
 mod flags;
@@ -335,8 +342,11 @@ impl Scope {
             | Payload::ClusterLeadershipSet { cluster, .. }
             | Payload::CovenantDrafted { cluster, .. }
             | Payload::DocumentIssued { cluster, .. } => cluster_ok(cluster),
+            // The witness set: every member computes the quorum from all of it (see the
+            // module's note on the one exception to the closure).
             Payload::MovementCreated { .. }
             | Payload::WitnessPolicySet { .. }
+            | Payload::WitnessKeyRegistered { .. }
             | Payload::HolidaysDeclared(_) => true,
             // A unit's figures: the unit itself; the cluster once its leader approved them.
             Payload::FiguresSaved { unit, covenant, .. }

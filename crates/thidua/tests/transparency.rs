@@ -1,5 +1,5 @@
 //! The transparency demonstration end to end with the real `thidua` binary: the Cluster 12
-//! demonstration is loaded, the leaders of ca-kg and ca-ag register witness keys through the
+//! demonstration is loaded, the leaders of ca-ct and ca-ag register witness keys through the
 //! log, both witnesses cosign the demonstration's checkpoint served by the public log router
 //! (in-process, on port 0), `thidua verify` reproduces the demonstration's state from the log
 //! (over HTTP and from the database), and a forged history — the same demonstration re-signed
@@ -85,9 +85,9 @@ fn two_member_witnesses_cosign_the_demonstration_and_refuse_a_forgery() {
     let data = dir.join("demo");
     load_demo(&data, None);
 
-    // The leaders of ca-kg and ca-ag create their witness keys and register them in the log.
+    // The leaders of ca-ct and ca-ag create their witness keys and register them in the log.
     let mut witnesses = Vec::new();
-    for (unit, leader) in [("ca-kg", "lanhdao.kg"), ("ca-ag", "lanhdao.ag")] {
+    for (unit, leader) in [("ca-ct", "lanhdao.ct"), ("ca-ag", "lanhdao.ag")] {
         let key_file = dir.join(format!("{unit}.witness.key"));
         let public = ok(thidua()
             .args([
@@ -112,13 +112,13 @@ fn two_member_witnesses_cosign_the_demonstration_and_refuse_a_forgery() {
             .arg(&data));
         witnesses.push((unit, key_file, public));
     }
-    // Another unit's leader may not register a key for ca-kg.
+    // Another unit's leader may not register a key for ca-ct.
     let out = run(thidua()
         .args([
             "witness",
             "register",
             "--unit",
-            "ca-kg",
+            "ca-ct",
             "--verifier-key",
             &witnesses[0].2,
         ])
@@ -137,7 +137,7 @@ fn two_member_witnesses_cosign_the_demonstration_and_refuse_a_forgery() {
             "witness",
             "register",
             "--unit",
-            "ca-kg",
+            "ca-ct",
             "--verifier-key",
             &witnesses[0].2,
             "--data",
@@ -154,7 +154,7 @@ fn two_member_witnesses_cosign_the_demonstration_and_refuse_a_forgery() {
     std::fs::write(
         &trust,
         format!(
-            "# Cụm 12\nlog {log_key}\nwitness ca-kg {}\nwitness ca-ag {}\nquorum 2\n",
+            "# Cụm 12\nlog {log_key}\nwitness ca-ct {}\nwitness ca-ag {}\nquorum 2\n",
             witnesses[0].2, witnesses[1].2
         ),
     )
@@ -178,7 +178,7 @@ fn two_member_witnesses_cosign_the_demonstration_and_refuse_a_forgery() {
     let resp = ureq::get(&format!("{}/api/v1/log/witnessed", served.url))
         .call()
         .unwrap();
-    assert_eq!(resp.header("x-witness-units"), Some("ca-ag,ca-kg"));
+    assert_eq!(resp.header("x-witness-units"), Some("ca-ag,ca-ct"));
 
     // thidua verify reproduces the demonstration's state, over HTTP and from the database.
     let expected = state_hash(&served.service);
@@ -190,9 +190,9 @@ fn two_member_witnesses_cosign_the_demonstration_and_refuse_a_forgery() {
     let v: serde_json::Value = serde_json::from_str(&over_http).unwrap();
     assert_eq!(v["state_sha256"], expected.as_str());
     assert_eq!(v["size"], size);
-    assert_eq!(v["cosigned_by"], serde_json::json!(["ca-kg", "ca-ag"]));
+    assert_eq!(v["cosigned_by"], serde_json::json!(["ca-ct", "ca-ag"]));
     // The demonstration registers ca-ag's and ca-cm's demonstration witnesses; ca-ag's key is
-    // replaced above and ca-kg's added: three keys in the log.
+    // replaced above and ca-ct's added: three keys in the log.
     assert_eq!(v["witness_keys"], 3);
     let local = ok(thidua()
         .args([
@@ -305,8 +305,8 @@ fn two_member_witnesses_cosign_the_demonstration_and_refuse_a_forgery() {
     }
 
     // Without --witness, on a fresh machine: the log registers three witness keys (ca-ag's
-    // replaced, ca-cm's, ca-kg's) and, with no policy, needs all of them but one; the genuine
-    // checkpoint carries ca-kg's and ca-ag's cosignatures with the keys the log registers, and
+    // replaced, ca-cm's, ca-ct's) and, with no policy, needs all of them but one; the genuine
+    // checkpoint carries ca-ct's and ca-ag's cosignatures with the keys the log registers, and
     // the output says where those keys came from.
     let fresh = |url: &str, extra: &[&str]| {
         run(thidua()
@@ -327,7 +327,7 @@ fn two_member_witnesses_cosign_the_demonstration_and_refuse_a_forgery() {
     );
     assert!(out.status.success(), "{stderr}");
     assert!(
-        stdout.contains("the log's witnesses  2 / 2 cần / required (ca-ag, ca-kg)"),
+        stdout.contains("the log's witnesses  2 / 2 cần / required (ca-ag, ca-ct)"),
         "{stdout}"
     );
     assert!(
@@ -354,7 +354,7 @@ fn two_member_witnesses_cosign_the_demonstration_and_refuse_a_forgery() {
     assert!(out.status.success(), "{stderr}");
     assert!(
         String::from_utf8_lossy(&out.stdout).contains(&format!(
-            "witnessed up to  {cosigned_size} mục / entries (ca-ag, ca-kg)"
+            "witnessed up to  {cosigned_size} mục / entries (ca-ag, ca-ct)"
         )),
         "{}",
         String::from_utf8_lossy(&out.stdout)
@@ -362,14 +362,14 @@ fn two_member_witnesses_cosign_the_demonstration_and_refuse_a_forgery() {
     assert!(
         stderr.contains(&format!(
             "the newest entries (from {cosigned_size} on) are not cosigned yet"
-        )) && stderr.contains("cosigned by ca-ag, ca-kg and the log verified extends them"),
+        )) && stderr.contains("cosigned by ca-ag, ca-ct and the log verified extends them"),
         "{stderr}"
     );
     // So with the witnesses' keys got through a second channel: the trusted witnesses
     // cosigned the history up to the size they last saw, and the log extends it.
     let trusted = [
         "--witness".to_owned(),
-        format!("ca-kg={}", witnesses[0].2),
+        format!("ca-ct={}", witnesses[0].2),
         "--witness".to_owned(),
         format!("ca-ag={}", witnesses[1].2),
         "--min-cosignatures".to_owned(),
@@ -385,7 +385,7 @@ fn two_member_witnesses_cosign_the_demonstration_and_refuse_a_forgery() {
     );
     assert!(
         stdout.contains(&format!(
-            "cosigned by   - (đến mục {cosigned_size} / up to {cosigned_size} entries: ca-kg, ca-ag)"
+            "cosigned by   - (đến mục {cosigned_size} / up to {cosigned_size} entries: ca-ct, ca-ag)"
         )),
         "{stdout}"
     );
@@ -422,9 +422,9 @@ fn two_member_witnesses_cosign_the_demonstration_and_refuse_a_forgery() {
     assert!(
         stderr.contains("VERIFICATION FAILED")
             && stderr.contains("chưa đủ nhân chứng")
-            && stderr.contains("not witnessed: the log registers 3 witness(es) (ca-ag, ca-cm, ca-kg) and records a quorum of 2")
+            && stderr.contains("not witnessed: the log registers 3 witness(es) (ca-ag, ca-cm, ca-ct) and records a quorum of 2")
             && stderr.contains("this checkpoint carries 0 from them")
-            && stderr.contains(&format!("--witness ca-kg={}", witnesses[0].2))
+            && stderr.contains(&format!("--witness ca-ct={}", witnesses[0].2))
             && stderr.contains(&format!("--witness ca-ag={}", witnesses[1].2))
             && stderr.contains("--allow-unwitnessed"),
         "{stderr}"
@@ -455,7 +455,7 @@ fn two_member_witnesses_cosign_the_demonstration_and_refuse_a_forgery() {
         .arg("--backup")
         .arg(&backup));
     assert!(
-        out.contains("nhân chứng / cosigned by   ca-kg, ca-ag"),
+        out.contains("nhân chứng / cosigned by   ca-ct, ca-ag"),
         "{out}"
     );
     {

@@ -645,6 +645,7 @@ pub fn error(code: &str) -> &'static str {
         "year_out_of_range" => "The year must be between 2000 and 2100.",
         "cluster_too_small" => "A cluster needs at least two member units in a year (untick all only to clear a membership set before).",
         "cluster_year_unchanged" => "The cluster already has exactly these members this year: nothing changed to record.",
+        "witness_outside_clusters" => "Only a unit that belongs to an emulation cluster of this record may register a witness key.",
         "witness_quorum" => "The cosignatures needed must be from 1 to the number of witness units chosen.",
         "holidays_unchanged" => "The year's public holidays are already declared exactly so: nothing changed to record.",
         "head_is_deputy" => "The head and the deputy must be different units.",

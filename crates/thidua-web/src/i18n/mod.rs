@@ -929,6 +929,7 @@ mod tests {
             "cluster_year_unchanged",
             "holidays_unchanged",
             "witness_quorum",
+            "witness_outside_clusters",
             "not_member",
             "no_cluster_year",
             "head_is_deputy",

@@ -644,6 +644,7 @@ pub fn error(code: &str) -> &'static str {
         "year_out_of_range" => "Năm phải từ 2000 đến 2100.",
         "cluster_too_small" => "Một cụm cần ít nhất hai đơn vị thành viên trong năm (bỏ chọn tất cả chỉ để xoá thành phần đã đặt trước đó).",
         "cluster_year_unchanged" => "Thành phần cụm năm này đã đúng như vậy: không có gì thay đổi để ghi.",
+        "witness_outside_clusters" => "Chỉ đơn vị thuộc một cụm thi đua trong sổ này mới được đăng ký khoá nhân chứng.",
         "witness_quorum" => "Số chữ ký cần có phải từ 1 đến số đơn vị nhân chứng đã chọn.",
         "holidays_unchanged" => "Ngày nghỉ lễ của năm này đã được khai báo đúng như vậy: không có gì thay đổi để ghi.",
         "head_is_deputy" => "Cụm trưởng và cụm phó phải là hai đơn vị khác nhau.",

@@ -49,6 +49,24 @@ struct WitnessRow {
     counts: bool,
 }
 
+/// A witness's unit by its name, linked to the unit's page only when the viewer may open that
+/// page (a visitor who is not signed in, or a member who does not see the unit — another
+/// cluster's, a dissolved one — gets the name alone, never a link answering 404).
+fn witness_unit(
+    state: &thidua_domain::State,
+    viewer: Option<&crate::auth::Viewer>,
+    unit: &str,
+) -> Named {
+    let Ok(id) = thidua_domain::UnitId::parse(unit) else {
+        return Named::data(unit.to_owned());
+    };
+    let named = names::unit(state, &id);
+    match viewer {
+        Some(v) if v.scope.can_view_unit(state, &id) => named,
+        _ => Named::data(named.text),
+    }
+}
+
 /// The `thidua verify` command that checks the log with its key and the witnesses that count,
 /// requiring their quorum.
 fn verify_command(server: &str, key: &str, witnesses: &[WitnessEntry], quorum: u32) -> String {
@@ -98,13 +116,7 @@ pub async fn transparency(
         .witnesses
         .iter()
         .map(|w| WitnessRow {
-            // A visitor who is not signed in sees the name without a link to a unit page it
-            // may not open.
-            unit: match thidua_domain::UnitId::parse(&w.unit) {
-                Ok(id) if viewer.is_some() => names::unit(&state, &id),
-                Ok(id) => Named::data(names::unit(&state, &id).text),
-                Err(_) => Named::data(w.unit.clone()),
-            },
+            unit: witness_unit(&state, viewer.as_ref(), &w.unit),
             key: w.key.clone(),
             registered_at: w.registered_at,
             counts: w.counts,

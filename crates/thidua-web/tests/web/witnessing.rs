@@ -157,10 +157,10 @@ fn cosign(app: &TestApp, unit: &str, key: &CosignerKey) -> u64 {
     size
 }
 
-/// The leaders of Kiên Giang and An Giang register their units' witness keys through the log;
-/// the keys, by unit.
+/// The leaders of An Giang and Cà Mau (units that exist today, Kiên Giang having merged into
+/// An Giang on 01/07/2025) register their units' witness keys through the log; the keys, by unit.
 fn register_witnesses(app: &TestApp) -> Vec<(&'static str, CosignerKey)> {
-    ["ca-kg", "ca-ag"]
+    ["ca-ag", "ca-cm"]
         .into_iter()
         .map(|unit| {
             let key = CosignerKey::generate(&format!("{unit}.witness.test")).unwrap();
@@ -175,7 +175,7 @@ fn register_witnesses(app: &TestApp) -> Vec<(&'static str, CosignerKey)> {
         .collect()
 }
 
-/// The leaders of Kiên Giang and An Giang register their units' witness keys and both cosign
+/// The leaders of An Giang and Cà Mau register their units' witness keys and both cosign
 /// the newest checkpoint (the quorum of two): everything logged so far is witnessed. Returns
 /// the witnessed size.
 pub(super) fn witness_everything(app: &TestApp) -> u64 {
@@ -251,7 +251,7 @@ fn scenario(app: &TestApp) {
     check_proof(app, &admin, &rows[0]);
     check_proof(app, &admin, rows.last().unwrap());
 
-    // The leaders of ca-kg and ca-ag register their units' witness keys through the log; a
+    // The leaders of ca-ag and ca-cm register their units' witness keys through the log; a
     // leader signs the covenant. Keys alone witness nothing.
     let keys = register_witnesses(app);
     sign(
@@ -431,8 +431,8 @@ fn the_transparency_page_names_the_witnesses_units() {
         let end = start + page.body[start..].find("</table>").unwrap();
         let table = &page.body[start..end];
         for (id, name) in [
-            ("ca-kg", "Công an tỉnh Kiên Giang"),
             ("ca-ag", "Công an tỉnh An Giang"),
+            ("ca-cm", "Công an tỉnh Cà Mau"),
         ] {
             // A visitor who is not signed in gets the name without a link to a page it
             // cannot open.
@@ -449,6 +449,92 @@ fn the_transparency_page_names_the_witnesses_units() {
             );
         }
     }
+}
+
+/// Registers a fresh witness key for `unit` as the operator (`Actor::System`, who holds every
+/// office), as another cluster's leader would.
+fn register_as_operator(app: &TestApp, unit: &str) {
+    let key = CosignerKey::generate(&format!("{unit}.witness.test")).unwrap();
+    let command = Command::RegisterWitnessKey {
+        unit: UnitId::parse(unit).unwrap(),
+        key: key.verifier().to_key_string(),
+    };
+    app.service.execute(&Actor::System, command).unwrap();
+}
+
+/// The witness set and quorum that `user` finds by replaying the part of the log it may read
+/// (`/api/v1/log/entries`' rule), as `thidua verify` with its token does.
+fn quorum_read_by(app: &TestApp, user: &str) -> (Vec<String>, u32) {
+    let c = signed_in(app, user);
+    let mut headers = axum::http::HeaderMap::new();
+    let cookie = format!("thidua_session={}", c.cookie("thidua_session").unwrap());
+    headers.insert("cookie", cookie.parse().unwrap());
+    let reader = thidua_web::event_reader(&*app.accounts, &headers);
+    let full = app.service.read().clone();
+    let mut state = thidua_domain::State::default();
+    for entry in app.service.store().entries(0, full.size).unwrap() {
+        let event = thidua_domain::Event::decode(entry.index, &entry.bytes).unwrap();
+        if reader(&full, &event) {
+            state.apply_readable(&event).unwrap();
+        }
+    }
+    let (set, quorum) = thidua_transparency::cosign::witness_set(&state, Quorum::AllButOne);
+    (
+        set.into_iter().map(|(u, _)| u.to_string()).collect(),
+        quorum,
+    )
+}
+
+/// Issue 10: the leader of a unit merged away cannot register a witness key; keys registered
+/// later (by Cluster No. 13's units) raise the quorum only for later checkpoints, so the
+/// witnessed checkpoint stays witnessed on the public endpoint and on `/transparency`; a member
+/// replaying what it may read finds the public endpoint's quorum; and the page links only the
+/// units the viewer may open.
+#[test]
+fn a_later_witness_key_never_unwitnesses_the_log() {
+    let app = spawn_witnessed(Backend::Sqlite, Quorum::AllButOne).unwrap();
+    let witnessed = witness_everything(&app);
+    let kg = signed_in(&app, "lanhdao-kg");
+    let key = CosignerKey::generate("ca-kg.witness.test").unwrap();
+    let r = kg.post_json(
+        "/api/v1/commands",
+        serde_json::json!({"command": "register_witness_key", "unit": "ca-kg",
+            "key": key.verifier().to_key_string()}),
+    );
+    assert_eq!(r.json()["error"], "unit_dissolved", "{}", r.body);
+    for unit in ["ca-dt", "ca-vl"] {
+        register_as_operator(&app, unit);
+    }
+    let anonymous = Client::new(&app.base);
+    let public = anonymous.get("/api/v1/log/witnessed");
+    assert_eq!(public.status, 200, "{}", public.body);
+    assert_eq!(public.header("x-witness-quorum"), Some("1"));
+    assert_eq!(
+        public.body.lines().nth(1),
+        Some(witnessed.to_string().as_str())
+    );
+    // The next checkpoints need three of the four keys, for every reader.
+    let list = anonymous.get("/api/v1/log/witnesses").json();
+    assert_eq!(list["quorum"], 3, "{list}");
+    for user in ["lanhdao-ag", "canbo-dt"] {
+        let (set, quorum) = quorum_read_by(&app, user);
+        assert_eq!((set.len(), quorum), (4, 3), "{user}: {set:?}");
+    }
+    let page = signed_in(&app, "lanhdao-ag").get("/transparency");
+    assert_eq!(page.status, 200);
+    assert!(
+        !page
+            .body
+            .contains("Chưa có bản chốt sổ nào được đủ số nhân chứng xác nhận"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("<a href=\"/units/ca-ag\""));
+    assert!(page.body.contains("Công an tỉnh Đồng Tháp"));
+    assert!(
+        !page.body.contains("href=\"/units/ca-dt\""),
+        "another cluster's unit"
+    );
 }
 
 /// The administrator records the witness policy from the record's page: the registered witness
@@ -469,7 +555,7 @@ fn the_witness_policy_is_recorded_from_the_admin_page() {
     let size = app.service.read().state.size;
     let r = admin.post_form(
         "/admin/witness-policy",
-        &[("csrf", &csrf), ("w_ca-kg", "1"), ("quorum", "3")],
+        &[("csrf", &csrf), ("w_ca-cm", "1"), ("quorum", "3")],
     );
     assert_eq!(r.status, 422, "{}", r.body);
     let error = super::support::element_text(&r.body, "policy-quorum-error", "p");
@@ -480,7 +566,7 @@ fn the_witness_policy_is_recorded_from_the_admin_page() {
     // The form comes back as sent: the unit ticked stays ticked, the other does not.
     assert!(r
         .body
-        .contains("id=\"w-ca-kg\" name=\"w_ca-kg\" value=\"1\" checked"));
+        .contains("id=\"w-ca-cm\" name=\"w_ca-cm\" value=\"1\" checked"));
     assert!(!r
         .body
         .contains("id=\"w-ca-ag\" name=\"w_ca-ag\" value=\"1\" checked"));
@@ -492,7 +578,7 @@ fn the_witness_policy_is_recorded_from_the_admin_page() {
         "/admin/witness-policy",
         &[
             ("csrf", &csrf),
-            ("w_ca-kg", "1"),
+            ("w_ca-cm", "1"),
             ("w_ca-ag", "1"),
             ("quorum", "2"),
         ],
@@ -509,7 +595,7 @@ fn the_witness_policy_is_recorded_from_the_admin_page() {
     );
     assert!(page
         .body
-        .contains("id=\"w-ca-kg\" name=\"w_ca-kg\" value=\"1\" checked"));
+        .contains("id=\"w-ca-cm\" name=\"w_ca-cm\" value=\"1\" checked"));
     // Only an administrator records it.
     let officer = signed_in(&app, "lanhdao-kg");
     let csrf = officer.get("/account").csrf();
