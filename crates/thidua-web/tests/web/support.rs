@@ -35,7 +35,6 @@ pub const USERS: &[(&str, &str, &[&str])] = &[
     ("canbo-kg", "Cán Bộ Kiên Giang", &["officer:ca-kg"]),
     ("lanhdao-kg", "Lãnh Đạo Kiên Giang", &["leader:ca-kg"]),
     ("lanhdao-ag", "Lãnh Đạo An Giang", &["leader:ca-ag"]),
-    ("lanhdao-cm", "Lãnh Đạo Cà Mau", &["leader:ca-cm"]),
     ("giamsat12", "Giám Sát Cụm 12", &["supervisor:cum-12"]),
     ("canbo-dt", "Cán Bộ Đồng Tháp", &["officer:ca-dt"]),
     ("giamsat-bo", "Giám Sát Toàn Bộ", &["ministry_supervisor"]),

@@ -157,14 +157,18 @@ fn cosign(app: &TestApp, unit: &str, key: &CosignerKey) -> u64 {
     size
 }
 
-/// The leaders of An Giang and Cà Mau (units that exist today, Kiên Giang having merged into
-/// An Giang on 01/07/2025) register their units' witness keys through the log; the keys, by unit.
+/// An Giang and Cà Mau (units that exist today, Kiên Giang having merged into An Giang on
+/// 01/07/2025) register their units' witness keys through the log — An Giang's leader, and the
+/// operator for Cà Mau, which has no leader account in the fixture; the keys, by unit.
 fn register_witnesses(app: &TestApp) -> Vec<(&'static str, CosignerKey)> {
     ["ca-ag", "ca-cm"]
         .into_iter()
         .map(|unit| {
             let key = CosignerKey::generate(&format!("{unit}.witness.test")).unwrap();
-            let leader = Actor::User(UserId::parse(&format!("lanhdao-{}", &unit[3..])).unwrap());
+            let leader = match unit {
+                "ca-ag" => Actor::User(UserId::parse("lanhdao-ag").unwrap()),
+                _ => Actor::System,
+            };
             let command = Command::RegisterWitnessKey {
                 unit: UnitId::parse(unit).unwrap(),
                 key: key.verifier().to_key_string(),
