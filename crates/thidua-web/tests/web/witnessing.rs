@@ -420,15 +420,18 @@ fn without_witnessing_nothing_is_shown_as_witnessed() {
     assert!(!page.body.contains("đơn vị nhân chứng xác nhận (bản chốt"));
 }
 
-/// `/transparency` names each witness key's unit by its name, linked to the unit's page (as
-/// every page names units), for anyone; the verify command keeps the units' ids.
+/// `/transparency` names each witness key's unit by its name, linked to the unit's page only for
+/// a viewer who may open it (issue 10: never a link answering 404); the verify command keeps the
+/// units' ids.
 #[test]
 fn the_transparency_page_names_the_witnesses_units() {
     let app = spawn_witnessed(Backend::Sqlite, Quorum::Units(2)).unwrap();
     witness_everything(&app);
     let anonymous = Client::new(&app.base).get("/transparency");
-    let signed = signed_in(&app, "canbo-dt").get("/transparency");
-    for (page, signed_in) in [(anonymous, false), (signed, true)] {
+    // Cluster No. 13's officer does not see Cluster No. 12's units: names, no links.
+    let foreign = signed_in(&app, "canbo-dt").get("/transparency");
+    let member = signed_in(&app, "lanhdao-ag").get("/transparency");
+    for (page, signed_in) in [(anonymous, false), (foreign, false), (member, true)] {
         assert_eq!(page.status, 200);
         assert!(!page.body.contains("id=\"witness-demo\""), "real keys");
         let start = page.body.find("id=\"witness-keys\"").expect("the table");
@@ -438,8 +441,8 @@ fn the_transparency_page_names_the_witnesses_units() {
             ("ca-ag", "Công an tỉnh An Giang"),
             ("ca-cm", "Công an tỉnh Cà Mau"),
         ] {
-            // A visitor who is not signed in gets the name without a link to a page it
-            // cannot open.
+            // A visitor who is not signed in, or a member who does not see the unit, gets the
+            // name without a link to a page it cannot open.
             let cell = if signed_in {
                 format!("<th scope=\"row\"><a href=\"/units/{id}\" lang=\"vi\">{name}</a></th>")
             } else {
