@@ -18,7 +18,7 @@
 //! ([`TieRule`]).
 //!
 //! Module map: this file (the commands, events and nouns), `decide` (field checks), `apply`
-//! (fit checks and folding), `outcome` (thresholds, quorum, ties), [`candidates`] (who may be
+//! (fit checks and folding), `outcome` (thresholds, quorum, ties), [`mod@candidates`] (who may be
 //! a candidate: one achievement earns one award; next year's members lead next year).
 
 mod apply;
