@@ -1189,10 +1189,10 @@ mod tests {
         assert_eq!(EN.approvals_count(0), "0 approvals");
         assert!(MANAGE_EN
             .second_round_intro(1)
-            .starts_with("Round 2 fills the 1 remaining seat from"));
+            .starts_with("The next round fills the 1 remaining seat from"));
         assert!(MANAGE_EN
             .second_round_intro(2)
-            .starts_with("Round 2 fills the 2 remaining seats from"));
+            .starts_with("The next round fills the 2 remaining seats from"));
         assert!(MANAGE_EN
             .tie_choice_intro(1)
             .ends_with("Choose exactly 1 unit."));
