@@ -256,17 +256,7 @@ fn missing_figures_are_acknowledged_block_the_dossier_and_cannot_be_agreed_with(
     let e = w.refusal_at(at, &boss, finding(BTreeMap::new()));
     assert_eq!(e.code, "yearend_agree_uncomputed");
     assert_eq!(e.arg("criteria"), Some(missing.join(", ").as_str()));
-    let questioned = missing
-        .iter()
-        .map(|c| {
-            let item = FindingItem {
-                verdict: Verdict::Dispute,
-                score: None,
-                reason: Some(t("Thiếu số liệu tháng 12")),
-            };
-            (c.clone(), item)
-        })
-        .collect();
+    let questioned = disputed_for_missing_figures(&missing);
     w.run_at(at, &boss, finding(questioned)).unwrap();
 }
 

@@ -237,6 +237,12 @@ fn reveal_every_seed(w: &mut World, at: i64) {
 
 /// Every inspecting unit's leader submits findings agreeing with everything (27/12/2024).
 fn agree_everywhere(w: &mut World) {
+    submit_findings(w, |_| BTreeMap::new());
+}
+
+/// Every inspecting unit's leader submits its findings (27/12/2024), `items_of` giving the
+/// items of each pair (none: agreement with everything).
+fn submit_findings(w: &mut World, items_of: impl Fn(&Pair) -> BTreeMap<String, FindingItem>) {
     for p in review(w).pairs() {
         let officer = user(&format!("lanhdao.{}", &p.inspector.as_str()[3..]));
         w.run_at(
@@ -244,14 +250,37 @@ fn agree_everywhere(w: &mut World) {
             &officer,
             ye(YearEndCommand::SubmitFinding {
                 covenant: cov(),
-                inspector: p.inspector.clone(),
-                inspected: p.inspected.clone(),
-                items: BTreeMap::new(),
+                items: items_of(&p),
+                inspector: p.inspector,
+                inspected: p.inspected,
                 recheck: None,
             }),
         )
         .unwrap();
     }
+}
+
+/// Findings disputing each of `criteria` because December's figures are missing.
+fn disputed_for_missing_figures(criteria: &[String]) -> BTreeMap<String, FindingItem> {
+    let dispute = || FindingItem {
+        verdict: Verdict::Dispute,
+        score: None,
+        reason: Some(t("Thiếu số liệu tháng 12")),
+    };
+    criteria.iter().map(|c| (c.clone(), dispute())).collect()
+}
+
+/// Hậu Giang's inspector proposes 3 points for C2b ("Chi bộ chưa đạt"); every other pair agrees.
+fn c2b_proposed_for_hau_giang(p: &Pair) -> BTreeMap<String, FindingItem> {
+    if p.inspected != u("ca-hg") {
+        return BTreeMap::new();
+    }
+    let item = FindingItem {
+        verdict: Verdict::Propose,
+        score: Some(Points("3".parse().unwrap())),
+        reason: Some(t("Chi bộ chưa đạt")),
+    };
+    BTreeMap::from([("C2b".to_owned(), item)])
 }
 
 fn drawn_world() -> World {
@@ -883,34 +912,7 @@ fn published_world() -> World {
 
 /// Findings, Hậu Giang's answer, An Giang's pending discipline record, the lock, publication.
 fn publish(w: &mut World) {
-    let r = review(w);
-    for p in r.pairs() {
-        let officer = user(&format!("lanhdao.{}", &p.inspector.as_str()[3..]));
-        let items = if p.inspected == u("ca-hg") {
-            BTreeMap::from([(
-                "C2b".to_owned(),
-                FindingItem {
-                    verdict: Verdict::Propose,
-                    score: Some(Points("3".parse().unwrap())),
-                    reason: Some(t("Chi bộ chưa đạt")),
-                },
-            )])
-        } else {
-            BTreeMap::new()
-        };
-        w.run_at(
-            ms(2024, 12, 27),
-            &officer,
-            ye(YearEndCommand::SubmitFinding {
-                covenant: cov(),
-                inspector: p.inspector.clone(),
-                inspected: p.inspected.clone(),
-                items,
-                recheck: None,
-            }),
-        )
-        .unwrap();
-    }
+    submit_findings(w, c2b_proposed_for_hau_giang);
     // Hậu Giang accepts the proposal: settled without the council.
     let answer = BTreeMap::from([(
         "C2b".to_owned(),
@@ -1878,33 +1880,7 @@ fn a_recheck_fits_the_records_drawn() {
 #[test]
 fn an_acceptance_needs_no_words_and_a_response_answers_something() {
     let mut w = drawn_world();
-    let r = review(&w);
-    for p in r.pairs() {
-        let items = if p.inspected == u("ca-hg") {
-            BTreeMap::from([(
-                "C2b".to_owned(),
-                FindingItem {
-                    verdict: Verdict::Propose,
-                    score: Some(Points("3".parse().unwrap())),
-                    reason: Some(t("Chi bộ chưa đạt")),
-                },
-            )])
-        } else {
-            BTreeMap::new()
-        };
-        w.run_at(
-            ms(2024, 12, 27),
-            &user(&format!("lanhdao.{}", &p.inspector.as_str()[3..])),
-            ye(YearEndCommand::SubmitFinding {
-                covenant: cov(),
-                inspector: p.inspector.clone(),
-                inspected: p.inspected.clone(),
-                items,
-                recheck: None,
-            }),
-        )
-        .unwrap();
-    }
+    submit_findings(&mut w, c2b_proposed_for_hau_giang);
     let respond = |accept: bool, text: Text| {
         ye(YearEndCommand::SubmitResponse {
             covenant: cov(),
@@ -2102,34 +2078,10 @@ fn the_scores_do_not_lock_while_a_total_cannot_be_computed() {
     w.state.apply(&event).unwrap();
     let uncomputed =
         thidua_domain::yearend::rules::uncomputed(&w.state, &review(&w), &u("ca-hg")).unwrap();
-    for p in review(&w).pairs() {
-        let items = match p.inspected.as_str() {
-            "ca-hg" => uncomputed
-                .iter()
-                .map(|c| {
-                    let item = FindingItem {
-                        verdict: Verdict::Dispute,
-                        score: None,
-                        reason: Some(t("Thiếu số liệu tháng 12")),
-                    };
-                    (c.clone(), item)
-                })
-                .collect(),
-            _ => BTreeMap::new(),
-        };
-        w.run_at(
-            ms(2024, 12, 27),
-            &user(&format!("lanhdao.{}", &p.inspector.as_str()[3..])),
-            ye(YearEndCommand::SubmitFinding {
-                covenant: cov(),
-                inspector: p.inspector.clone(),
-                inspected: p.inspected.clone(),
-                items,
-                recheck: None,
-            }),
-        )
-        .unwrap();
-    }
+    submit_findings(&mut w, |p| match p.inspected.as_str() {
+        "ca-hg" => disputed_for_missing_figures(&uncomputed),
+        _ => BTreeMap::new(),
+    });
     let lock = ye(YearEndCommand::Lock {
         covenant: cov(),
         confirm: true,

@@ -1932,26 +1932,7 @@ fn published_with_a_recheck(app: &TestApp) {
     use thidua_domain::yearend::{Answer, FindingItem, Points, Recheck, Verdict};
     let (sys, s) = (Actor::System, &app.service);
     let t = |x: &str| Text::parse("t", x, 500).unwrap();
-    let mut steps = vec![opening(20)];
-    for u in UNITS {
-        steps.push(Y::SaveDossier {
-            covenant: cov(),
-            unit: unit(u),
-            entries: self_scores(),
-        });
-        steps.push(Y::SubmitDossier {
-            covenant: cov(),
-            unit: unit(u),
-            revision: 1,
-        });
-    }
-    steps.push(Y::DeclareRecords {
-        covenant: cov(),
-        unit: unit("ca-kg"),
-        population: 480,
-        description: t("Hồ sơ tin báo năm 2024"),
-    });
-    steps.extend(commit_reveal_draw());
+    let mut steps = drawing_steps(20);
     for step in steps.drain(..) {
         s.execute(&sys, Command::YearEnd(step)).unwrap();
     }
@@ -2060,13 +2041,11 @@ fn a_leader_reads_its_unit_and_the_recheck_after_publication() {
     assert!(disputes.contains(&name("C2a")), "{disputes}");
 }
 
-/// A prepared cluster (SQLite) whose review is drawn: every dossier submitted, Kiên Giang's 480
-/// case files declared (10 re-checked), seeds committed and revealed.
-fn drawn_review() -> TestApp {
-    let app = spawn(Backend::Sqlite).unwrap();
-    prepare(&app);
+/// The review opened (`record_sample` of Kiên Giang's 480 declared case files to re-check),
+/// every dossier saved and submitted, seeds committed and revealed, the assignment drawn.
+fn drawing_steps(record_sample: u32) -> Vec<thidua_domain::yearend::YearEndCommand> {
     use thidua_domain::yearend::YearEndCommand as Y;
-    let mut steps = vec![opening(10)];
+    let mut steps = vec![opening(record_sample)];
     for u in UNITS {
         steps.push(Y::SaveDossier {
             covenant: cov(),
@@ -2086,7 +2065,15 @@ fn drawn_review() -> TestApp {
         description: Text::parse("t", "Hồ sơ tin báo năm 2024", 500).unwrap(),
     });
     steps.extend(commit_reveal_draw());
-    for step in steps {
+    steps
+}
+
+/// A prepared cluster (SQLite) whose review is drawn: every dossier submitted, Kiên Giang's 480
+/// case files declared (10 re-checked), seeds committed and revealed.
+fn drawn_review() -> TestApp {
+    let app = spawn(Backend::Sqlite).unwrap();
+    prepare(&app);
+    for step in drawing_steps(10) {
         app.service
             .execute(&Actor::System, Command::YearEnd(step))
             .unwrap();
