@@ -87,7 +87,7 @@ pub fn decide(
             acknowledge_missing_figures,
         } => {
             rules::figures_acknowledged(state, &covenant, acknowledge_missing_figures)?;
-            let event = open(
+            let opened = open(
                 covenant,
                 dossier_deadline,
                 commit_deadline,
@@ -96,10 +96,8 @@ pub fn decide(
                 inspectors,
                 record_sample,
             );
-            if let YearEndEvent::YearEndOpened(o) = &event {
-                check_schedule(state, time_ms, o)?;
-            }
-            Ok(event)
+            check_schedule(state, time_ms, &opened)?;
+            Ok(YearEndEvent::YearEndOpened(opened))
         }
         C::MoveDeadline {
             covenant,
@@ -122,10 +120,7 @@ pub fn decide(
             unit,
             other,
             reason,
-        } => {
-            rules::conflicts_open(state.review(&covenant)?, time_ms)?;
-            declare_conflict(covenant, unit, other, reason)
-        }
+        } => declare_conflict(state, time_ms, covenant, unit, other, reason),
         C::CommitSeed {
             covenant,
             unit,
@@ -179,22 +174,14 @@ pub fn decide(
             discipline_pending,
             note,
         } => record_eligibility(covenant, unit, discipline_pending, note),
-        C::Lock { covenant, confirm } => {
-            let done = state.review(&covenant)?.locked_at.is_some();
-            rules::confirmed("lock", confirm, done)?;
-            lock(state, covenant)
-        }
+        C::Lock { covenant, confirm } => lock(state, covenant, confirm),
         C::DecideCutoffTie {
             covenant,
             band,
             units,
             reason,
         } => decide_cutoff_tie(state, covenant, band, units, reason),
-        C::PublishResults { covenant, confirm } => {
-            let done = state.review(&covenant)?.published.is_some();
-            rules::confirmed("publish_results", confirm, done)?;
-            publish_results(state, covenant)
-        }
+        C::PublishResults { covenant, confirm } => publish_results(state, covenant, confirm),
     }?;
     // The event's permission, which replay checks, is the command's: checked again here so
     // that a difference between the two can never let an event through.
@@ -214,10 +201,10 @@ fn open(
     response_deadline: NaiveDate,
     inspectors: u8,
     record_sample: u32,
-) -> YearEndEvent {
+) -> YearEndOpened {
     let reveal = reveal_deadline
         .unwrap_or_else(|| default_reveal_deadline(commit_deadline, response_deadline));
-    YearEndEvent::YearEndOpened(YearEndOpened {
+    YearEndOpened {
         covenant,
         dossier_deadline,
         commit_deadline,
@@ -226,7 +213,7 @@ fn open(
         inspectors,
         record_sample,
         last_year_by_lineage: true,
-    })
+    }
 }
 
 /// Units a cluster needs for two inspectors per unit (offsets 1 and 2 of the cycle, no two units
@@ -418,13 +405,17 @@ fn submit_dossier(
     }))
 }
 
-/// A conflict of interest between two units, its reason within the limit.
+/// A conflict of interest between two units while conflicts may still be declared, its reason
+/// within the limit.
 fn declare_conflict(
+    state: &State,
+    time_ms: i64,
     covenant: CovenantId,
     unit: UnitId,
     other: UnitId,
     reason: Text,
 ) -> Result<YearEndEvent, DomainError> {
+    rules::conflicts_open(state.review(&covenant)?, time_ms)?;
     reason.check("reason", limits::REASON)?;
     Ok(YearEndEvent::ConflictDeclared(ConflictDeclared {
         covenant,
@@ -708,9 +699,11 @@ fn record_eligibility(
     }))
 }
 
-/// Locks the year's scores once [`lock_allowed`].
-fn lock(state: &State, covenant: CovenantId) -> Result<YearEndEvent, DomainError> {
-    lock_allowed(state, state.review(&covenant)?)?;
+/// Locks the year's scores, confirmed, once [`lock_allowed`].
+fn lock(state: &State, covenant: CovenantId, confirm: bool) -> Result<YearEndEvent, DomainError> {
+    let review = state.review(&covenant)?;
+    rules::confirmed("lock", confirm, review.locked_at.is_some())?;
+    lock_allowed(state, review)?;
     Ok(YearEndEvent::YearEndLocked(YearEndLocked { covenant }))
 }
 
@@ -793,9 +786,14 @@ fn check_tie_choice(tie: &score::CutoffTie, units: &[UnitId]) -> Result<(), Doma
 }
 
 /// The results computed by the engine, under the regulation in force; refused while a tie at
-/// a quota cut-off waits for the cluster head's decision.
-fn publish_results(state: &State, covenant: CovenantId) -> Result<YearEndEvent, DomainError> {
+/// a quota cut-off waits for the cluster head's decision; confirmed.
+fn publish_results(
+    state: &State,
+    covenant: CovenantId,
+    confirm: bool,
+) -> Result<YearEndEvent, DomainError> {
     let review = state.review(&covenant)?;
+    rules::confirmed("publish_results", confirm, review.published.is_some())?;
     if review.locked_at.is_some() {
         ties_decided(state, review)?;
     }
