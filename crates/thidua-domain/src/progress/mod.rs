@@ -424,7 +424,6 @@ fn target_progress(cx: &Cx, target: &Target, id: &str, through: Option<u8>) -> T
     let read = |data: &Measurer, year: i32, m: u8| {
         PeriodKey::year_to_date(year, m).and_then(|p| in_terms(cx, data, target, id, p))
     };
-    let at = |data: &Measurer, year: i32, m: u8| read(data, year, m).and_then(|r| r.value);
     let mut readings: Vec<Option<status::Reading>> = (1..=through.unwrap_or(0))
         .map(|m| read(&cx.now, cx.year, m))
         .collect();
@@ -432,110 +431,173 @@ fn target_progress(cx: &Cx, target: &Target, id: &str, through: Option<u8>) -> T
         .iter()
         .map(|r| r.as_ref().and_then(|r| r.value.clone()))
         .collect();
-    let indicator = target.indicator.as_deref();
-    let is_element = indicator.is_some_and(|i| cx.reg.ast().elements.iter().any(|e| e.id == i));
-    // Last year's values, read as last year read them: a change against its own baseline.
-    // A change indicator whose compared side would read last year itself (`@2023` in 2024)
-    // says nothing of last year's change: none, not 0.
-    let last_compared = match (target.kind, indicator) {
-        (TargetKind::Change, _) if is_element => {
-            Some(target.baseline_year.unwrap_or(cx.year - 1) - 1)
-        }
-        (TargetKind::Change, Some(i)) => PeriodKey::year_to_date(cx.year - 1, 12)
-            .and_then(|p| cx.reg_last_year.change_year(i, p)),
-        _ => None,
-    };
-    let self_compared = target.kind == TargetKind::Change
-        && !is_element
-        && last_compared.is_some_and(|y| y >= cx.year - 1);
-    let last_year: Vec<Option<Exact>> = (1..=12)
-        .map(|m| at(&cx.last, cx.year - 1, m).filter(|_| !self_compared))
-        .collect();
+    let kind = Measured::of(cx, target, id, through);
+    let last = LastYear::read(cx, &kind);
     let to_date_reading = readings.pop().flatten();
-    let to_date = to_date_reading.as_ref().and_then(|r| r.value.clone());
-    let number = |v: Val| match v {
-        Val::Num(n) => n,
-        Val::Bool(b) => Exact::int(i64::from(b)),
-    };
-    let raw_with = |reg: &CompiledRegulation, year: i32| {
-        let p = PeriodKey::year_to_date(year, through?)?;
-        let v = reg
-            .measure(cx.data, id, target.indicator.as_deref()?, p)?
-            .ok()?;
-        Some(number(v))
-    };
-    let raw = |year: i32| raw_with(cx.reg, year);
-    // A change indicator (`pct_change(crimes, crimes@baseline)`) is shown by the two counts it
-    // compares, not by its percentage against last year's percentage; a change of an element
-    // by the element to date and in the target's baseline year, as `in_terms` compares them.
-    let period = through.and_then(|m| PeriodKey::year_to_date(cx.year, m));
-    let (compared, compared_year) = if target.kind == TargetKind::Change && is_element {
-        let base = target.baseline_year.unwrap_or(cx.year - 1);
-        (raw(cx.year).zip(raw(base)), Some(base))
-    } else {
-        let any_period = period.or_else(|| PeriodKey::year_to_date(cx.year, 1));
-        let change_year = indicator
-            .zip(any_period)
-            .and_then(|(i, p)| cx.reg.change_year(i, p));
-        let compared = period
-            .zip(indicator)
-            .and_then(|(p, i)| cx.now.change_parts(id, i, p))
-            .map(|(now, before)| (number(now), number(before)));
-        (compared, change_year.or(Some(cx.year - 1)))
-    };
-    let counts: Vec<Option<Exact>> = match (target.kind, indicator) {
+    let (compared, compared_year) = kind.compared(cx);
+    let counts: Vec<Option<Exact>> = match (target.kind, kind.indicator) {
         (TargetKind::Change, Some(i)) => (1..=through.unwrap_or(0))
-            .map(|m| count_to_date(cx, i, is_element, id, m))
+            .map(|m| count_to_date(cx, i, kind.is_element, id, m))
             .collect(),
         _ => Vec::new(),
     };
-    let before_known = match &compared {
-        Some(_) => true,
-        None => raw_with(cx.reg_last_year, cx.year - 1).is_some() && !self_compared,
-    };
-    let lacking_in = |years: &[Option<i32>], m: u8| {
-        let at = (cx.year, m);
-        lacking(
-            cx.state,
-            cx.covenant,
-            cx.unit,
-            at,
-            years.iter().flatten().copied(),
-        )
-    };
+    let same_period = kind
+        .raw_with(cx, cx.reg_last_year, cx.year - 1)
+        .filter(|_| !last.self_compared);
+    let before_known = compared.is_some() || same_period.is_some();
     let compared_lacking = through
         .filter(|_| !before_known)
-        .and_then(|m| lacking_in(&[compared_year], m));
-    let last_year_lacking = last_year
+        .and_then(|m| lacking_in(cx, &[compared_year], m));
+    let last_year_lacking = last
+        .values
         .iter()
         .all(Option::is_none)
-        .then(|| lacking_in(&[Some(cx.year - 1), last_compared], 12))
+        .then(|| lacking_in(cx, &[Some(cx.year - 1), last.compared], 12))
         .flatten();
     let projected_reading = through.and_then(|_| read(&cx.projected, cx.year, 12));
-    let projected = projected_reading.as_ref().and_then(|r| r.value.clone());
-    let zero_baseline = to_date_reading.as_ref().is_some_and(|r| r.zero_baseline);
     let (now, end) = (to_date_reading.as_ref(), projected_reading.as_ref());
     TargetProgress {
         target: target.id.to_string(),
         status: status::judge(target, now, end),
-        zero_baseline,
-        measured: raw(cx.year),
-        same_period: raw_with(cx.reg_last_year, cx.year - 1).filter(|_| !self_compared),
+        zero_baseline: now.is_some_and(|r| r.zero_baseline),
+        measured: kind.raw(cx, cx.year),
+        same_period,
         recorded: Recorded {
             status: status::judge_met(target, now, end),
-            same_period: raw(cx.year - 1),
+            same_period: kind.raw(cx, cx.year - 1),
         },
-        last_year_compared_year: last_compared,
+        last_year_compared_year: last.compared,
         compared,
         compared_year,
-        to_date,
-        projected,
+        to_date: now.and_then(|r| r.value.clone()),
+        projected: end.and_then(|r| r.value.clone()),
         series,
         counts,
         compared_lacking,
         last_year_lacking,
-        last_year,
+        last_year: last.values,
     }
+}
+
+/// What a target measures through a month: its indicator, whether that is a data element.
+struct Measured<'t> {
+    target: &'t Target,
+    id: &'t str,
+    through: Option<u8>,
+    indicator: Option<&'t str>,
+    is_element: bool,
+}
+
+impl<'t> Measured<'t> {
+    fn of(cx: &Cx, target: &'t Target, id: &'t str, through: Option<u8>) -> Self {
+        let indicator = target.indicator.as_deref();
+        let is_element = indicator.is_some_and(|i| cx.reg.ast().elements.iter().any(|e| e.id == i));
+        Measured {
+            target,
+            id,
+            through,
+            indicator,
+            is_element,
+        }
+    }
+
+    fn change(&self) -> bool {
+        self.target.kind == TargetKind::Change
+    }
+
+    /// The indicator's value to date in `year` under `reg`, as a number.
+    fn raw_with(&self, cx: &Cx, reg: &CompiledRegulation, year: i32) -> Option<Exact> {
+        let p = PeriodKey::year_to_date(year, self.through?)?;
+        let v = reg.measure(cx.data, self.id, self.indicator?, p)?.ok()?;
+        Some(number(v))
+    }
+
+    /// [`Self::raw_with`] the covenant's regulation.
+    fn raw(&self, cx: &Cx, year: i32) -> Option<Exact> {
+        self.raw_with(cx, cx.reg, year)
+    }
+
+    /// The two counts a change target compares to date and the year of the compared one. A
+    /// change indicator (`pct_change(crimes, crimes@baseline)`) is shown by the two counts it
+    /// compares, not by its percentage against last year's percentage; a change of an element
+    /// by the element to date and in the target's baseline year, as `in_terms` compares them.
+    fn compared(&self, cx: &Cx) -> (Option<(Exact, Exact)>, Option<i32>) {
+        if self.change() && self.is_element {
+            let base = self.target.baseline_year.unwrap_or(cx.year - 1);
+            return (self.raw(cx, cx.year).zip(self.raw(cx, base)), Some(base));
+        }
+        let period = self
+            .through
+            .and_then(|m| PeriodKey::year_to_date(cx.year, m));
+        let any_period = period.or_else(|| PeriodKey::year_to_date(cx.year, 1));
+        let change_year = self
+            .indicator
+            .zip(any_period)
+            .and_then(|(i, p)| cx.reg.change_year(i, p));
+        let compared = period
+            .zip(self.indicator)
+            .and_then(|(p, i)| cx.now.change_parts(self.id, i, p))
+            .map(|(now, before)| (number(now), number(before)));
+        (compared, change_year.or(Some(cx.year - 1)))
+    }
+}
+
+/// A target's values last year, month by month, read as last year read them: a change
+/// against its own baseline.
+struct LastYear {
+    /// The year last year's change compared with, for a change target.
+    compared: Option<i32>,
+    /// Whether the change indicator's compared side would read last year itself (`@2023` in
+    /// 2024): it then says nothing of last year's change — none, not 0.
+    self_compared: bool,
+    values: Vec<Option<Exact>>,
+}
+
+impl LastYear {
+    fn read(cx: &Cx, kind: &Measured) -> Self {
+        let compared = match (kind.change(), kind.indicator) {
+            (true, _) if kind.is_element => {
+                Some(kind.target.baseline_year.unwrap_or(cx.year - 1) - 1)
+            }
+            (true, Some(i)) => PeriodKey::year_to_date(cx.year - 1, 12)
+                .and_then(|p| cx.reg_last_year.change_year(i, p)),
+            _ => None,
+        };
+        let self_compared =
+            kind.change() && !kind.is_element && compared.is_some_and(|y| y >= cx.year - 1);
+        let values = (1..=12)
+            .map(|m| {
+                let p = PeriodKey::year_to_date(cx.year - 1, m)?;
+                in_terms(cx, &cx.last, kind.target, kind.id, p)?.value
+            })
+            .map(|v| v.filter(|_| !self_compared))
+            .collect();
+        LastYear {
+            compared,
+            self_compared,
+            values,
+        }
+    }
+}
+
+/// A measured value as a number (a yes/no as 1 or 0).
+fn number(v: Val) -> Exact {
+    match v {
+        Val::Num(n) => n,
+        Val::Bool(b) => Exact::int(i64::from(b)),
+    }
+}
+
+/// What is missing for the unit to read `years` through month `m` of the covenant's year.
+fn lacking_in(cx: &Cx, years: &[Option<i32>], m: u8) -> Option<Lacking> {
+    let at = (cx.year, m);
+    lacking(
+        cx.state,
+        cx.covenant,
+        cx.unit,
+        at,
+        years.iter().flatten().copied(),
+    )
 }
 
 /// The count a change target compares to date through month `m`: the element itself, or the
