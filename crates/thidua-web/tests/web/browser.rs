@@ -236,6 +236,14 @@ impl Browser {
             "/window/rect",
             Some(json!({"width": width, "height": height})),
         );
+        // The page learns its new width a moment later (on a busy machine, after the next
+        // command): wait for it, so that what is measured next is the resized layout.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.exec("return window.innerWidth;").as_u64() != Some(u64::from(width))
+            && Instant::now() < deadline
+        {
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     /// Whether each table `selectors` names fits its box on a 390 px phone, one card per row
