@@ -1021,7 +1021,9 @@ fn score(
     })?;
     let own = reg.ast().period;
     let period = match year {
-        Some(y) => thidua_scoring::PeriodKey::new(y, own.kind).ok_or("no such year")?,
+        Some(y) => {
+            thidua_scoring::PeriodKey::new(y, own.kind).ok_or("không có năm này / no such year")?
+        }
         None => own,
     };
     let board = reg
@@ -1054,8 +1056,6 @@ pub fn indicator_ids(text: &str) -> thidua_domain::target::Indicators {
 
 #[cfg(test)]
 mod tests {
-    /// Without the manual criteria's scores (given only at the year-end review), the preview
-    /// shows each unit's provisional total, marked so, rather than nothing.
     /// The scales read as the regulation means them, with the measured value's unit: a
     /// lower-is-better target is missed by going over it (it said "thiếu" of a rate that must
     /// stay under 0,5), a rate's numbers carry "%", and a bonus earned once when a condition
@@ -1106,6 +1106,8 @@ mod tests {
         assert!(said.iter().all(|s| !s.contains("nếu")), "{said:?}");
     }
 
+    /// Without the manual criteria's scores (given only at the year-end review), the preview
+    /// shows each unit's provisional total, marked so, rather than nothing.
     #[test]
     fn a_preview_without_manual_scores_shows_provisional_totals() {
         let regulation = include_str!("../../../../examples/cum12-2024/regulation.toml");
