@@ -15,7 +15,9 @@ use anyhow::{anyhow, Context};
 use thidua_domain::figures::Cell;
 use thidua_domain::{Actor, Command, CovenantId, State, UnitId};
 use thidua_import::template::{vi_number, FileFormat, Template, TemplateError};
-use thidua_import::{export, plan_historical_as, plan_reports_as, Limits, PlanError, Upload};
+use thidua_import::{
+    export, plan_historical_as, plan_reports_as, HistoricalPlan, Limits, Plan, PlanError, Upload,
+};
 
 use crate::output::{self, errln, sayln, Access, Existing};
 use crate::storage::StoreArgs;
@@ -242,6 +244,65 @@ fn check(state: &State, actor: &Actor, now_ms: i64, commands: &[Command]) -> any
     thidua_web::api::dry_run_all(state, actor, now_ms, commands).map_err(|(_, e)| e.into())
 }
 
+/// What a historical import holds: its counts, and each unit's years and windows.
+fn say_historical(plan: &HistoricalPlan) -> anyhow::Result<()> {
+    let years: Vec<String> = plan.years.iter().map(i32::to_string).collect();
+    sayln!(
+        "nhập lịch sử / historical import: {} báo cáo / reports, {} số liệu / values, {} đơn vị / units, năm / years {}, sha256 {}",
+        plan.reports,
+        plan.values,
+        plan.units.len(),
+        years.join(", "),
+        plan.sha256
+    )?;
+    for y in plan.by_unit_year() {
+        sayln!(
+            "  {} {}: {} kỳ / windows ({}), {} số liệu / values",
+            y.unit,
+            y.year,
+            y.windows.len(),
+            y.windows.join(", "),
+            y.values
+        )?;
+    }
+    Ok(())
+}
+
+/// Each report an import changes with its number of changes; on a dry run, each change (old
+/// → new value, and comment).
+fn say_reports(plan: &Plan, dry_run: bool) -> anyhow::Result<()> {
+    for r in &plan.reports {
+        sayln!(
+            "{} {}-{}: {} thay đổi / changes",
+            r.unit,
+            r.year,
+            r.window,
+            r.changes.len()
+        )?;
+        if !dry_run {
+            continue;
+        }
+        for c in &r.changes {
+            sayln!(
+                "  {} ({}): {} → {}",
+                c.element,
+                c.name,
+                cell(&c.before),
+                cell(&c.after)
+            )?;
+            if let Some((before, after)) = &c.comment {
+                let said = |c: &Option<String>| c.clone().unwrap_or_else(|| "—".into());
+                sayln!(
+                    "    ghi chú / comment: «{}» → «{}»",
+                    said(before),
+                    said(after)
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
 fn import(
     store: &StoreArgs,
     file: &std::path::Path,
@@ -278,60 +339,15 @@ fn import(
         // Only a file sent for one report is refused so; the command names none.
         e @ PlanError::OtherReport(_) => anyhow!("{e}"),
     };
-    let limits = Limits::default();
     let commands = if historical {
-        let plan =
-            plan_historical_as(&state, &actor, covenant, upload, &limits).map_err(refused)?;
-        let years: Vec<String> = plan.years.iter().map(i32::to_string).collect();
-        sayln!(
-            "nhập lịch sử / historical import: {} báo cáo / reports, {} số liệu / values, {} đơn vị / units, năm / years {}, sha256 {}",
-            plan.reports,
-            plan.values,
-            plan.units.len(),
-            years.join(", "),
-            plan.sha256
-        )?;
-        for y in plan.by_unit_year() {
-            sayln!(
-                "  {} {}: {} kỳ / windows ({}), {} số liệu / values",
-                y.unit,
-                y.year,
-                y.windows.len(),
-                y.windows.join(", "),
-                y.values
-            )?;
-        }
+        let plan = plan_historical_as(&state, &actor, covenant, upload, &Limits::default())
+            .map_err(refused)?;
+        say_historical(&plan)?;
         vec![plan.command]
     } else {
-        let plan = plan_reports_as(&state, &actor, covenant, upload, &limits).map_err(refused)?;
-        for r in &plan.reports {
-            sayln!(
-                "{} {}-{}: {} thay đổi / changes",
-                r.unit,
-                r.year,
-                r.window,
-                r.changes.len()
-            )?;
-            if dry_run {
-                for c in &r.changes {
-                    sayln!(
-                        "  {} ({}): {} → {}",
-                        c.element,
-                        c.name,
-                        cell(&c.before),
-                        cell(&c.after)
-                    )?;
-                    if let Some((before, after)) = &c.comment {
-                        let said = |c: &Option<String>| c.clone().unwrap_or_else(|| "—".into());
-                        sayln!(
-                            "    ghi chú / comment: «{}» → «{}»",
-                            said(before),
-                            said(after)
-                        )?;
-                    }
-                }
-            }
-        }
+        let plan = plan_reports_as(&state, &actor, covenant, upload, &Limits::default())
+            .map_err(refused)?;
+        say_reports(&plan, dry_run)?;
         plan.commands(submit)
     };
     check(&state, &actor, service.now_ms(), &commands)?;
