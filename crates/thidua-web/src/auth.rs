@@ -40,6 +40,16 @@ fn is_upload(path: &str) -> bool {
         || path.ends_with("/yearend/evidence")
 }
 
+/// The most bytes a request's body may hold: [`MAX_UPLOAD`] for a signed-in caller's upload,
+/// [`MAX_BODY`] otherwise. The one rule that enforces the limit, and what a refusal says.
+pub fn body_limit(signed_in: bool, path: &str) -> usize {
+    if signed_in && is_upload(path) {
+        MAX_UPLOAD
+    } else {
+        MAX_BODY
+    }
+}
+
 /// The page route of an upload (a figures file, a year-end evidence file), whose refusal of a
 /// file over the limit is its page with the message (the handler answers it: [`UploadTooLarge`]).
 fn is_upload_page(path: &str) -> bool {
@@ -327,11 +337,7 @@ pub async fn authenticate_layer(State(app): State<AppState>, req: Request, next:
         authenticate(&app, &parts.headers, wants_lang).await
     };
     let signed_in = matches!(authenticated, Ok(Some(_)));
-    let limit = if signed_in && is_upload(parts.uri.path()) {
-        MAX_UPLOAD
-    } else {
-        MAX_BODY
-    };
+    let limit = body_limit(signed_in, parts.uri.path());
     let upload_page = signed_in && is_upload_page(parts.uri.path());
     let read = async {
         if upload_page {
@@ -347,16 +353,9 @@ pub async fn authenticate_layer(State(app): State<AppState>, req: Request, next:
             // A page's form: the error page, in the language asked for.
             let viewer = authenticated.as_ref().ok().and_then(Option::as_ref);
             let lang = request_lang(viewer, &parts.headers);
-            return crate::ui::error_page(lang, StatusCode::PAYLOAD_TOO_LARGE, "too_large");
+            return crate::ui::too_large_page(lang, limit);
         }
-        Ok(Err(_)) => {
-            return ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "too_large",
-                "the request body is too large",
-            )
-            .into_response()
-        }
+        Ok(Err(_)) => return ApiError::too_large(limit).into_response(),
         Err(_) => {
             return ApiError::new(
                 StatusCode::REQUEST_TIMEOUT,

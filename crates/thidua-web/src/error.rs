@@ -21,6 +21,9 @@ pub struct ErrorBody {
     /// the refusal among them; absent otherwise.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub problems: Vec<FieldProblem>,
+    /// The limit in bytes that a body over it (`too_large`, 413) exceeded; absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit_bytes: Option<u64>,
 }
 
 /// One problem of what was sent, with the field it is in (`targets[2].threshold`).
@@ -43,6 +46,8 @@ pub struct ApiError {
     pub domain: Option<Box<DomainError>>,
     /// Every problem to mend, when there are several ([`ErrorBody::problems`]).
     pub problems: Vec<FieldProblem>,
+    /// The limit a body over it exceeded ([`ErrorBody::limit_bytes`]).
+    pub limit_bytes: Option<u64>,
 }
 
 impl ApiError {
@@ -62,6 +67,25 @@ impl ApiError {
             message: message.into(),
             domain: None,
             problems: Vec::new(),
+            limit_bytes: None,
+        }
+    }
+
+    /// A body over `limit` bytes (413 `too_large`): the message says the limit in Vietnamese
+    /// ("1 MiB (1.048.576 byte)") and in English, and `limit_bytes` gives it to programs.
+    pub fn too_large(limit: usize) -> Self {
+        let said = |lang: crate::i18n::Lang| {
+            let limit = crate::format::byte_limit(limit, lang);
+            crate::i18n::fill(lang.strings().too_large_short, &[("limit", limit)])
+        };
+        let message = format!(
+            "{} {}",
+            said(crate::i18n::Lang::Vi),
+            said(crate::i18n::Lang::En)
+        );
+        Self {
+            limit_bytes: Some(limit as u64),
+            ..Self::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", message)
         }
     }
 
@@ -230,6 +254,7 @@ impl IntoResponse for ApiError {
             error: self.code.to_owned(),
             message: self.message,
             problems: self.problems,
+            limit_bytes: self.limit_bytes,
         };
         (self.status, axum::Json(body)).into_response()
     }

@@ -33,6 +33,26 @@ pub fn decimal(d: &Decimal) -> String {
     out
 }
 
+/// A size limit as a refusal says it: in MiB (or KiB) when it is a whole number of them, with
+/// its bytes, Vietnamese "32 MiB (33.554.432 byte)", English "32 MiB (33554432 bytes)".
+pub fn byte_limit(bytes: usize, lang: crate::i18n::Lang) -> String {
+    let unit = [(1024 * 1024, "MiB"), (1024, "KiB")]
+        .into_iter()
+        .find(|(size, _)| bytes >= *size && bytes % size == 0);
+    let count = |n: usize| match lang {
+        crate::i18n::Lang::Vi => decimal(&Decimal::from(n)),
+        crate::i18n::Lang::En => n.to_string(),
+    };
+    let in_bytes = match lang {
+        crate::i18n::Lang::Vi => format!("{} byte", count(bytes)),
+        crate::i18n::Lang::En => format!("{} bytes", count(bytes)),
+    };
+    match unit {
+        Some((size, name)) => format!("{} {name} ({in_bytes})", count(bytes / size)),
+        None => in_bytes,
+    }
+}
+
 /// A decimal as a form field shows it to be typed again: the decimal comma, no thousands
 /// separators ("2000", "95,5"), so that [`typed_decimal`] reads it back unchanged.
 pub fn decimal_to_type(d: &Decimal) -> String {
@@ -112,6 +132,20 @@ pub fn time_ms(ms: i64) -> String {
 mod tests {
     use super::*;
     use std::str::FromStr;
+
+    #[test]
+    fn a_limit_is_said_with_its_bytes() {
+        use crate::i18n::Lang;
+        assert_eq!(byte_limit(1024 * 1024, Lang::Vi), "1 MiB (1.048.576 byte)");
+        assert_eq!(byte_limit(1024 * 1024, Lang::En), "1 MiB (1048576 bytes)");
+        assert_eq!(
+            byte_limit(32 * 1024 * 1024, Lang::Vi),
+            "32 MiB (33.554.432 byte)"
+        );
+        assert_eq!(byte_limit(1536, Lang::Vi), "1.536 byte");
+        assert_eq!(byte_limit(2048, Lang::En), "2 KiB (2048 bytes)");
+        assert_eq!(byte_limit(1000, Lang::Vi), "1.000 byte");
+    }
 
     #[test]
     fn vietnamese_numbers_and_dates() {

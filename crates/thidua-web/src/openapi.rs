@@ -77,6 +77,15 @@ fn add(op: &mut Operation, status: &str, description: &str) {
         .or_insert_with(|| error_response(description));
 }
 
+/// A 413's description: what was over `limit` bytes, and where the answer says the limit.
+fn too_large(limit: usize, what: &str) -> String {
+    let said = crate::format::byte_limit(limit, crate::i18n::Lang::En);
+    format!(
+        "{what} over {said} (`too_large`); `limit_bytes` gives the limit, `message` says it in \
+         Vietnamese and in English"
+    )
+}
+
 /// The operations that write without appending to the log (passwords and API tokens in the
 /// account store, witnesses' cosignatures): every other operation that is not a GET appends to
 /// the log through the service.
@@ -128,7 +137,8 @@ fn complete(path: &str, method: &str, op: &mut Operation) {
             .responses
             .insert("503".to_owned(), error_response(APPEND_UNAVAILABLE));
     }
-    // A JSON body, or a file's bytes (the figures imports: any content type, up to 32 MiB).
+    // A JSON body, or a file's bytes (the figures imports: any content type, up to
+    // `auth::MAX_UPLOAD`). A 413 says the limit (`limit_bytes`), as `auth::body_limit` has it.
     let json_body = op
         .request_body
         .as_ref()
@@ -140,7 +150,7 @@ fn complete(path: &str, method: &str, op: &mut Operation) {
             "408",
             "the body did not arrive in time (`body_timeout`)",
         );
-        add(op, "413", "a body over 1 MiB (`too_large`)");
+        add(op, "413", &too_large(crate::auth::MAX_BODY, "a body"));
         add(
             op,
             "415",
@@ -153,7 +163,7 @@ fn complete(path: &str, method: &str, op: &mut Operation) {
             "408",
             "the file did not arrive in time (`body_timeout`)",
         );
-        add(op, "413", "a file over 32 MiB (`too_large`)");
+        add(op, "413", &too_large(crate::auth::MAX_UPLOAD, "a file"));
     }
     let params = op.parameters.get_or_insert_with(Vec::new);
     if params.iter().any(|p| p.parameter_in == ParameterIn::Query) {

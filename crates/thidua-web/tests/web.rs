@@ -7,6 +7,7 @@ mod web {
     pub mod attacks;
     pub mod audit;
     pub mod bench;
+    pub mod body_limits;
     pub mod browser;
     pub mod documents;
     pub mod explain_en;

@@ -298,6 +298,8 @@ pub static STRINGS: Strings = Strings {
     sign_error_summary_title: "Not signed: please correct the following",
     step_up_wrong_password: "Wrong password.",
     text_too_long_max: "Too long (at most {max} characters).",
+    too_large_short: "The request body is over the limit of {limit}.",
+    too_large_page: "What was sent is over the limit of {limit}, so the server did not take it; nothing changed. Send less: shorten the text, or split the file into files smaller than the limit and send them one by one.",
     ev_cluster_created: "{actor} created {cluster}.",
     ev_cluster_year_set: "{actor} set the members of {cluster} for {year}.",
     ev_cluster_year_cleared: "{actor} cleared the members of {cluster} for {year}.",

@@ -64,7 +64,7 @@ pub struct FigStrings {
     /// A file sent from a unit's report that holds other units' figures: `{held}` (their
     /// names), `{unit}` (the page's unit).
     pub import_other_unit: &'static str,
-    /// A file over the upload limit (32 MiB).
+    /// A file over the upload limit (`{limit}`: `crate::auth::MAX_UPLOAD`, said with its bytes).
     pub import_too_large: &'static str,
     /// The grid's summary: `{count}` is what is wrong, `grid_bad_cells` and, when warnings
     /// wait for a comment, `grid_warnings` joined by ", ".
@@ -265,7 +265,7 @@ pub static VI: FigStrings = FigStrings {
     grid_errors: "Chưa lưu: {count}; xem lời nhắc bên cạnh từng ô bên dưới. Các số đã nhập vẫn được giữ nguyên.",
     grid_bad_cells: "{n} ô có lỗi",
     grid_warnings: "{n} cảnh báo cần ghi chú",
-    import_too_large: "Tệp lớn hơn 32 MiB, giới hạn của một lần nhập: hãy chia theo kỳ hoặc theo đơn vị rồi nhập từng tệp. Không có gì được nhập.",
+    import_too_large: "Tệp lớn hơn {limit}, giới hạn của một lần nhập: hãy chia theo kỳ hoặc theo đơn vị rồi nhập từng tệp. Không có gì được nhập.",
     import_other_report: "Tệp này chứa số liệu của {held}, không phải của kỳ trên trang này: hãy tải mẫu của kỳ này, điền rồi nhập lại. Không có gì được nhập.",
     import_other_unit: "Tệp này chứa số liệu của {held}, không phải của {unit} (đơn vị trên trang này): hãy tải biểu mẫu trên trang này, điền rồi nhập lại. Không có gì được nhập.",
     done_saved: "Đã lưu số liệu (bản nháp, chỉ đơn vị thấy).",
@@ -423,7 +423,7 @@ pub static EN: FigStrings = FigStrings {
     grid_errors: "Not saved: {count}; see the message beside each below. What you typed is kept.",
     grid_bad_cells: "{n} cell(s) with errors",
     grid_warnings: "{n} warning(s) needing a comment",
-    import_too_large: "The file is over 32 MiB, the limit of one import: split it by window or by unit and import each file. Nothing was imported.",
+    import_too_large: "The file is over {limit}, the limit of one import: split it by window or by unit and import each file. Nothing was imported.",
     import_other_report: "This file holds the figures of {held}, not those of this page's window: download this window's template, fill it in and import it. Nothing was imported.",
     import_other_unit: "This file holds the figures of {held}, not those of {unit} (the unit of this page): download the template on this page, fill it in and import it. Nothing was imported.",
     done_saved: "Figures saved (a draft only the unit sees).",

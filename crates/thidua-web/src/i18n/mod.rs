@@ -178,6 +178,13 @@ impl Lang {
         }
     }
 
+    /// What a page says of a body over `limit` bytes: the limit in this language's words
+    /// ([`crate::format::byte_limit`]) and how to go on.
+    pub fn too_large(self, limit: usize) -> String {
+        let said = crate::format::byte_limit(limit, self);
+        fill(self.strings().too_large_page, &[("limit", said)])
+    }
+
     /// [`Lang::refusal`] for an API error: its domain refusal when it has one, else the
     /// sentence of its code.
     pub fn api_error(self, e: &crate::error::ApiError) -> String {
@@ -530,6 +537,10 @@ pub struct Strings {
     pub step_up_wrong_password: &'static str,
     /// A text over its limit, with the limit (`{max}` characters).
     pub text_too_long_max: &'static str,
+    /// A body over its limit, in one sentence (the API's message): `{limit}` is the limit.
+    pub too_large_short: &'static str,
+    /// The page of a form or file over its limit: what happened and how to go on.
+    pub too_large_page: &'static str,
     pub ev_cluster_created: &'static str,
     pub ev_cluster_year_set: &'static str,
     pub ev_cluster_year_cleared: &'static str,

@@ -298,6 +298,8 @@ pub static STRINGS: Strings = Strings {
     sign_error_summary_title: "Chưa ký được: cần sửa các mục sau",
     step_up_wrong_password: "Mật khẩu không đúng.",
     text_too_long_max: "Quá dài (tối đa {max} ký tự).",
+    too_large_short: "Dữ liệu gửi lên vượt quá giới hạn {limit}.",
+    too_large_page: "Dữ liệu gửi lên vượt quá giới hạn {limit} nên máy chủ không nhận; không có gì thay đổi. Hãy gửi ít hơn: rút ngắn nội dung, hoặc chia tệp thành nhiều tệp nhỏ hơn giới hạn rồi gửi từng tệp.",
     ev_cluster_created: "{actor} đã lập {cluster}.",
     ev_cluster_year_set: "{actor} đã xác định thành phần {cluster} năm {year}.",
     ev_cluster_year_cleared: "{actor} đã xoá thành phần {cluster} năm {year}.",

@@ -731,8 +731,8 @@ pub fn error(lang: Lang, code: &str) -> Option<&'static str> {
             "The results were already published.",
         ),
         "yearend_evidence_invalid" => (
-            "Tệp chứng minh không hợp lệ (PDF, ảnh, DOCX, XLSX; tối đa 20 MB).",
-            "Invalid evidence file (PDF, images, DOCX, XLSX; at most 20 MB).",
+            "Tệp chứng minh không hợp lệ (PDF, ảnh, DOCX, XLSX).",
+            "Invalid evidence file (PDF, images, DOCX, XLSX).",
         ),
         "yearend_evidence_not_uploaded" => (
             "Tệp chứng minh mới phải được tải lên (không gắn tệp chỉ bằng mã băm).",
@@ -806,8 +806,8 @@ pub fn error(lang: Lang, code: &str) -> Option<&'static str> {
             "This file is already attached to this criterion.",
         ),
         "yearend_evidence_too_large" => (
-            "Tệp chứng minh quá lớn: tối đa 20 MB.",
-            "The evidence file is too large: at most 20 MB.",
+            "Tệp chứng minh quá lớn.",
+            "The evidence file is too large.",
         ),
         // The forms' own refusals (never the domain's).
         "yearend_number_ambiguous" => (
@@ -847,7 +847,7 @@ pub fn refusal(lang: Lang, e: &thidua_domain::yearend::YearEndError) -> String {
     let Some(template) = template else {
         return general();
     };
-    let args: Vec<(&str, String)> = e
+    let mut args: Vec<(&str, String)> = e
         .args
         .iter()
         .map(|(k, v)| {
@@ -863,6 +863,10 @@ pub fn refusal(lang: Lang, e: &thidua_domain::yearend::YearEndError) -> String {
             (*k, shown)
         })
         .collect();
+    if e.code.starts_with("yearend_evidence_") {
+        let limit = thidua_domain::yearend::decide::EVIDENCE_MAX_BYTES as usize;
+        args.push(("limit", crate::format::byte_limit(limit, lang)));
+    }
     let filled = super::fill(template, &args);
     if filled.contains('{') {
         return general();
@@ -902,6 +906,15 @@ pub fn step_name(lang: Lang, step: &str) -> &'static str {
 /// The sentence of a refusal whose specifics fill it, by code.
 fn specific(lang: Lang, code: &str) -> Option<&'static str> {
     let (vi, en) = match code {
+        // `{limit}`: the domain's `EVIDENCE_MAX_BYTES`, said with its bytes by `refusal`.
+        "yearend_evidence_invalid" => (
+            "Tệp chứng minh không hợp lệ (PDF, ảnh, DOCX, XLSX; tối đa {limit}).",
+            "Invalid evidence file (PDF, images, DOCX, XLSX; at most {limit}).",
+        ),
+        "yearend_evidence_too_large" => (
+            "Tệp chứng minh quá lớn: tối đa {limit}. Hãy nén hoặc chia tệp thành nhiều tệp nhỏ hơn rồi đính kèm từng tệp.",
+            "The evidence file is too large: at most {limit}. Compress it, or split it into smaller files and attach each one.",
+        ),
         "yearend_deadline_passed" => (
             "Đã quá {step} ({date}).",
             "Too late: {step} was {date}.",

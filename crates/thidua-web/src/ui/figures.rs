@@ -1245,7 +1245,13 @@ async fn upload_too_large(
 ) -> Response {
     let failure = ImportFailure {
         error: "too_large".into(),
-        message: viewer.lang.figures().import_too_large.to_owned(),
+        message: crate::i18n::fill(
+            viewer.lang.figures().import_too_large,
+            &[(
+                "limit",
+                crate::format::byte_limit(crate::auth::MAX_UPLOAD, viewer.lang),
+            )],
+        ),
         ..Default::default()
     };
     let window = from.window;

@@ -177,7 +177,7 @@ impl FromRequest<AppState> for Submitted {
         } else {
             let body = axum::body::to_bytes(req.into_body(), crate::auth::MAX_BODY)
                 .await
-                .map_err(|_| refuse(StatusCode::PAYLOAD_TOO_LARGE, "too_large"))?;
+                .map_err(|_| crate::ui::too_large_page(lang, crate::auth::MAX_BODY))?;
             let pairs = decode_urlencoded(&body)
                 .ok_or_else(|| refuse(StatusCode::BAD_REQUEST, "invalid_encoding"))?;
             (pairs.into_iter().collect(), HashMap::new())
@@ -261,7 +261,7 @@ pub async fn refuse_bad_encoding(req: Request, next: Next) -> Response {
     let lang = request_lang(viewer.as_ref(), req.headers());
     let (parts, body) = req.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, crate::auth::MAX_BODY).await else {
-        return crate::ui::error_page(lang, StatusCode::PAYLOAD_TOO_LARGE, "too_large");
+        return crate::ui::too_large_page(lang, crate::auth::MAX_BODY);
     };
     if decode_urlencoded(&bytes).is_none() {
         return crate::ui::error_page(lang, StatusCode::BAD_REQUEST, "invalid_encoding");

@@ -309,7 +309,7 @@ pub fn render(t: &impl Template) -> Response {
 #[template(path = "error.html")]
 struct ErrorPage {
     l: Layout,
-    message: &'static str,
+    message: String,
     /// The page the refused form was on, linked as "Quay lại" beside the way home.
     back: Option<String>,
 }
@@ -325,10 +325,20 @@ fn error_title(lang: Lang, status: StatusCode) -> &'static str {
 }
 
 pub fn error_page(lang: Lang, status: StatusCode, code: &str) -> Response {
+    error_page_saying(lang, status, lang.error(code).to_owned())
+}
+
+/// The page of a form or file over its limit of `limit` bytes (413): the limit, and how to go
+/// on ([`Lang::too_large`]).
+pub fn too_large_page(lang: Lang, limit: usize) -> Response {
+    error_page_saying(lang, StatusCode::PAYLOAD_TOO_LARGE, lang.too_large(limit))
+}
+
+fn error_page_saying(lang: Lang, status: StatusCode, message: String) -> Response {
     let l = Layout::anonymous(lang, error_title(lang, status), String::new());
     let mut res = render(&ErrorPage {
         l,
-        message: lang.error(code),
+        message,
         back: None,
     });
     *res.status_mut() = status;
@@ -364,7 +374,10 @@ fn error_in_frame(viewer: &Viewer, e: ApiError, back: Option<String>) -> Respons
     let lang = viewer.lang;
     let mut res = render(&ErrorPage {
         l: Layout::new(viewer, error_title(lang, e.status)),
-        message: lang.error(e.code),
+        message: match e.limit_bytes {
+            Some(limit) => lang.too_large(limit as usize),
+            None => lang.error(e.code).to_owned(),
+        },
         back,
     });
     *res.status_mut() = e.status;
@@ -376,7 +389,10 @@ pub fn page_error(lang: Lang, e: ApiError) -> Response {
     if e.status == StatusCode::UNAUTHORIZED {
         return Redirect::to("/login").into_response();
     }
-    error_page(lang, e.status, e.code)
+    match e.limit_bytes {
+        Some(limit) => too_large_page(lang, limit as usize),
+        None => error_page(lang, e.status, e.code),
+    }
 }
 
 /// A role in words: its title in the page's language and, for a scoped role, the unit's or

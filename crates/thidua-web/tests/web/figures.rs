@@ -1709,7 +1709,7 @@ fn a_report_is_submitted_from_its_windows_cut_off() {
 }
 
 /// A figures file over the 32 MiB upload limit is refused on the page it was sent from, in
-/// the page's language, and nothing is imported (it answered `{"error":"too_large",…}`): a
+/// the page's language, which says the limit with its bytes, and nothing is imported (it answered `{"error":"too_large",…}`): a
 /// unit's import on its report's page, the secretariat's historical import on the figures page.
 #[test]
 fn a_figures_file_over_the_limit_is_refused_on_its_page() {
@@ -1733,7 +1733,8 @@ fn a_figures_file_over_the_limit_is_refused_on_its_page() {
     assert_eq!(r.status, 413, "{}", &r.body[..r.body.len().min(300)]);
     assert!(r.header("content-type").unwrap().starts_with("text/html"));
     assert!(
-        r.body.contains("Tệp lớn hơn 32 MiB") && r.body.contains("id=\"import-file\""),
+        r.body.contains("Tệp lớn hơn 32 MiB (33.554.432 byte)")
+            && r.body.contains("id=\"import-file\""),
         "the report's page with the message: {}",
         r.body
     );
@@ -1745,7 +1746,8 @@ fn a_figures_file_over_the_limit_is_refused_on_its_page() {
     let r = secretariat.post_raw(&path, &ct, &body);
     assert_eq!(r.status, 413, "{}", &r.body[..r.body.len().min(300)]);
     assert!(
-        r.body.contains("id=\"historical-error\"") && r.body.contains("Tệp lớn hơn 32 MiB"),
+        r.body.contains("id=\"historical-error\"")
+            && r.body.contains("Tệp lớn hơn 32 MiB (33.554.432 byte)"),
         "{}",
         r.body
     );

@@ -2260,7 +2260,10 @@ fn an_upload_over_the_limit_is_refused_on_the_page() {
         res.headers
     );
     let message = element_text(&res.body, "evidence-error", "p");
-    assert!(message.contains("tối đa 20 MB"), "{message}");
+    assert!(
+        message.contains("tối đa 20 MiB (20.971.520 byte)") && message.contains("chia tệp"),
+        "{message}"
+    );
     let review = app.service.read().review(&cov()).unwrap().clone();
     assert!(review.dossiers[&unit("ca-kg")].entries["C2a"]
         .evidence
