@@ -1,7 +1,10 @@
 //! Covenants: drafting a version, amending or withdrawing a draft, proposing a new version after
 //! one was frozen, each member's signature, and the freezing that follows the last one. Its
 //! commands are decided by [`decide`] and its events folded by `State::apply_covenant`, each
-//! dispatching to one function per command or event kind.
+//! dispatching to one function per command or event kind. What one version changed from the
+//! version it follows is [`mod@diff`]'s.
+
+pub mod diff;
 
 use std::collections::BTreeMap;
 

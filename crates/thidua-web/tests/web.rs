@@ -9,6 +9,7 @@ mod web {
     pub mod bench;
     pub mod body_limits;
     pub mod browser;
+    pub mod covenant_changes;
     pub mod documents;
     pub mod explain_en;
     pub mod figures;

@@ -209,6 +209,9 @@ pub struct VersionDto {
     pub targets: Vec<TargetDto>,
     /// One row per member unit, in Vietnamese collation order.
     pub signatures: Vec<SignatureDto>,
+    /// What this version changed from the version it follows (numbered just before it):
+    /// fields, members, targets and the scoring regulation. Absent for the first version.
+    pub changes: Option<super::changes::VersionChangesDto>,
 }
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -544,7 +547,25 @@ pub fn covenants(state: &State, scope: &Scope) -> Vec<CovenantSummary> {
         .collect()
 }
 
-fn version_dto(state: &State, v: &CovenantVersion) -> VersionDto {
+/// A target as the API gives it.
+pub fn target_dto(t: &thidua_domain::model::Target) -> TargetDto {
+    TargetDto {
+        id: t.id.to_string(),
+        area: t.area.to_string(),
+        kind: target_kind_name(t.kind),
+        subject: t.subject.to_string(),
+        comparison: comparison_name(t.comparison),
+        threshold: t.threshold.map(|d| d.normalize().to_string()),
+        range: t
+            .range
+            .map(|(a, b)| vec![a.normalize().to_string(), b.normalize().to_string()]),
+        baseline_year: t.baseline_year,
+        unit_of_measure: t.unit_of_measure.as_ref().map(|u| u.to_string()),
+        indicator: t.indicator.clone(),
+    }
+}
+
+fn version_dto(state: &State, c: &Covenant, v: &CovenantVersion) -> VersionDto {
     let mut signatures: Vec<SignatureDto> = v
         .members
         .iter()
@@ -574,26 +595,9 @@ fn version_dto(state: &State, v: &CovenantVersion) -> VersionDto {
             reason: w.reason.to_string(),
         }),
         regulation_sha256: v.content.regulation.sha256.clone(),
-        targets: v
-            .content
-            .targets
-            .iter()
-            .map(|t| TargetDto {
-                id: t.id.to_string(),
-                area: t.area.to_string(),
-                kind: target_kind_name(t.kind),
-                subject: t.subject.to_string(),
-                comparison: comparison_name(t.comparison),
-                threshold: t.threshold.map(|d| d.normalize().to_string()),
-                range: t
-                    .range
-                    .map(|(a, b)| vec![a.normalize().to_string(), b.normalize().to_string()]),
-                baseline_year: t.baseline_year,
-                unit_of_measure: t.unit_of_measure.as_ref().map(|u| u.to_string()),
-                indicator: t.indicator.clone(),
-            })
-            .collect(),
+        targets: v.content.targets.iter().map(target_dto).collect(),
         signatures,
+        changes: super::changes::changes_dto(state, c, v.version),
     }
 }
 
@@ -611,7 +615,11 @@ pub fn covenant_detail(
         movement: c.movement.to_string(),
         cluster: c.cluster.to_string(),
         year: c.year,
-        versions: c.versions.iter().map(|v| version_dto(state, v)).collect(),
+        versions: c
+            .versions
+            .iter()
+            .map(|v| version_dto(state, c, v))
+            .collect(),
     })
 }
 

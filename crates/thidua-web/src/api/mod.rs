@@ -5,6 +5,7 @@
 
 mod account;
 pub mod awards;
+pub mod changes;
 pub mod documents;
 pub mod dto;
 pub mod explain;

@@ -1,6 +1,7 @@
 //! The covenant page (any version: targets as sentences, the signing date the covenant records
 //! and each signature's recording time as two labelled things, signers by name, each event's
-//! witnessing, the versions with their differences), withdrawing an unsigned draft (a
+//! witnessing, what the shown version changed from the one it follows (`ui::diff`), the
+//! versions with their differences), withdrawing an unsigned draft (a
 //! confirmation with a reason), and signing: a confirmation page that shows the hash, asks for
 //! the password again (step-up) and, when the draft changed meanwhile, leads to the new version.
 
@@ -82,6 +83,8 @@ struct CovenantPage {
     edit: Option<&'static str>,
     can_withdraw: bool,
     previous: Option<u32>,
+    /// What the shown version changed from the one it follows.
+    changes: Option<super::diff::ChangesSection>,
     notice: Option<&'static str>,
 }
 
@@ -185,12 +188,8 @@ pub async fn covenant(
         can_sign,
         can_withdraw: is_latest && edit == Some("amend") && v.is_open() && v.signatures.is_empty(),
         edit,
-        previous: c
-            .versions
-            .iter()
-            .rev()
-            .find(|x| x.version < v.version)
-            .map(|x| x.version),
+        previous: c.previous(v.version).map(|x| x.version),
+        changes: super::diff::section(&state, viewer.lang, &c, v),
         notice: notice(t, &q),
     };
     drop(state);
@@ -466,12 +465,7 @@ fn sign_view(
         hash: v.hash.clone(),
         unit: names::unit(&state, &unit),
         unit_id: unit.to_string(),
-        previous: c
-            .versions
-            .iter()
-            .rev()
-            .find(|x| x.version < v.version)
-            .map(|x| x.version),
+        previous: c.previous(v.version).map(|x| x.version),
         errors,
     });
     *res.status_mut() = status;

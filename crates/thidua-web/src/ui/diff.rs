@@ -1,18 +1,25 @@
 //! The difference between two versions of a covenant, for a leader to read before signing the
-//! newer one: the covenant's own fields, the targets (added, removed, changed, matched by their
-//! id) in sentences, the regulation's criteria whose points or scale change, in the words of the
-//! regulation page, and its canonical text line by line (a longest-common-subsequence diff with
-//! a few lines of context).
+//! newer one, said from the domain's one computation of it ([`thidua_domain::covenant::diff`]):
+//! the covenant's own fields and members, the targets (added, removed, changed, matched by their
+//! id) in sentences, the regulation's areas and criteria that change in the words of the
+//! regulation page, its other settings and tables key by key with numbers the Vietnamese way
+//! ([`Changes`]: the covenant page's section, [`section`], and the comparison page), and on the
+//! comparison page its canonical text line by line (a longest-common-subsequence diff with a
+//! few lines of context).
 
 use crate::ui::extract::{Path, Query};
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
+use thidua_domain::covenant::diff::{
+    Change as DiffChange, CovenantDiff, RegulationDiff, TableChange, TargetChange, ValueChange,
+};
 use thidua_domain::model::Target;
 use thidua_domain::state::CovenantVersion;
 use thidua_domain::CovenantId;
 
+use super::regulation::CriterionRow;
 use super::{render, viewer_error, Layout};
 use crate::auth::Viewer;
 use crate::error::ApiError;
@@ -105,111 +112,303 @@ pub fn line_diff(a: &str, b: &str, context: usize) -> Vec<DiffLine> {
     out
 }
 
+/// What one version changed from another, in rows the pages show (the covenant page for the
+/// version it shows, the comparison page for any two): computed once by the domain
+/// ([`thidua_domain::covenant::diff`]) and said here with names, sentences and Vietnamese
+/// numbers.
+pub struct Changes {
+    pub from: u32,
+    pub to: u32,
+    /// The covenant's fields, its members and its targets.
+    pub covenant: Vec<Change>,
+    /// The regulation's areas and criteria, in the words of the regulation page.
+    pub criteria: Vec<Change>,
+    /// The regulation's hash, settings and other tables (rules, indicators, items …).
+    pub regulation: Vec<Change>,
+}
+
+impl Changes {
+    /// Nothing that the members sign differs.
+    pub fn is_empty(&self) -> bool {
+        self.covenant.is_empty() && self.criteria.is_empty() && self.regulation.is_empty()
+    }
+}
+
+/// What `b` changed from `a`, said in `lang`.
+pub fn changes(
+    state: &thidua_domain::State,
+    lang: Lang,
+    a: &CovenantVersion,
+    b: &CovenantVersion,
+) -> Changes {
+    let t = lang.strings();
+    let d = &thidua_domain::covenant::diff::diff(a, b);
+    let mut covenant = field_changes(t, d);
+    covenant.extend(member_changes(t, state, d));
+    covenant.extend(d.targets.iter().map(|c| target_change(t, c)));
+    let (criteria, regulation) = match &d.regulation {
+        Some(r) => {
+            let words = CriteriaWords::new(
+                t,
+                lang,
+                &a.content.regulation.text,
+                &b.content.regulation.text,
+            );
+            regulation_changes(t, r, &words)
+        }
+        None => (Vec::new(), Vec::new()),
+    };
+    Changes {
+        from: d.from,
+        to: d.to,
+        covenant,
+        criteria,
+        regulation,
+    }
+}
+
+fn change(what: impl Into<String>, before: String, after: String) -> Change {
+    Change {
+        what: what.into(),
+        before,
+        after,
+    }
+}
+
+fn field_changes(t: &Strings, d: &CovenantDiff) -> Vec<Change> {
+    let texts = [(t.title_label, &d.title), (t.place_label, &d.place)];
+    let mut out: Vec<Change> = texts
+        .into_iter()
+        .filter_map(|(what, c)| {
+            c.as_ref()
+                .map(|(x, y)| change(what, x.to_string(), y.to_string()))
+        })
+        .collect();
+    if let Some((x, y)) = &d.signing_date {
+        let date = crate::format::date;
+        out.push(change(t.signing_date, date(x), date(y)));
+    }
+    out
+}
+
+fn member_changes(t: &Strings, state: &thidua_domain::State, d: &CovenantDiff) -> Vec<Change> {
+    let name = |u: &thidua_domain::UnitId| super::names::unit(state, u).text;
+    let added = d
+        .members_added
+        .iter()
+        .map(|u| change(t.member_added, String::new(), name(u)));
+    let removed = d
+        .members_removed
+        .iter()
+        .map(|u| change(t.member_removed, name(u), String::new()));
+    added.chain(removed).collect()
+}
+
 fn target_text(t: &Strings, x: &Target) -> String {
     format!("{} — {}", x.subject, super::targets::sentence(t, x))
 }
 
-/// The covenant's fields and targets that differ between two versions.
-fn changes(t: &Strings, a: &CovenantVersion, b: &CovenantVersion) -> Vec<Change> {
-    let mut out = Vec::new();
-    let mut field = |what: &str, x: String, y: String| {
-        if x != y {
-            out.push(Change {
-                what: what.to_owned(),
-                before: x,
-                after: y,
-            });
-        }
-    };
-    field(
-        t.title_label,
-        a.content.title.to_string(),
-        b.content.title.to_string(),
-    );
-    field(
-        t.place_label,
-        a.content.place.to_string(),
-        b.content.place.to_string(),
-    );
-    field(
-        t.signing_date,
-        crate::format::date(&a.content.signing_date),
-        crate::format::date(&b.content.signing_date),
-    );
-    field(
-        t.regulation_hash,
-        a.content.regulation.sha256.clone(),
-        b.content.regulation.sha256.clone(),
-    );
-    for x in &a.content.targets {
-        match b.content.targets.iter().find(|y| y.id == x.id) {
-            None => out.push(Change {
-                what: t.target_removed.into(),
-                before: target_text(t, x),
-                after: String::new(),
-            }),
-            Some(y) if y != x => out.push(Change {
-                what: t.target_changed.into(),
-                before: target_text(t, x),
-                after: target_text(t, y),
-            }),
-            Some(_) => {}
-        }
+/// A changed target said with what its sentence does not show when that changed (its area, the
+/// indicator measuring it).
+fn target_said(t: &Strings, x: &Target, fields: &[&str]) -> String {
+    let mut said = target_text(t, x);
+    if fields.contains(&"area") {
+        said = format!("{}: {said}", x.area);
     }
-    for y in &b.content.targets {
-        if !a.content.targets.iter().any(|x| x.id == y.id) {
-            out.push(Change {
-                what: t.target_added.into(),
-                before: String::new(),
-                after: target_text(t, y),
-            });
-        }
+    if fields.contains(&"indicator") {
+        let indicator = x.indicator.as_deref().unwrap_or("—");
+        said = format!("{said} ({}: {indicator})", t.indicator_label);
     }
-    out
+    said
 }
 
-/// The regulation's criteria that differ between two regulation texts (matched by id), each
-/// said as the regulation page says it: what a leader reads before signing, beside the text
-/// diff. Nothing when either text does not compile.
-fn criteria_changes(t: &Strings, lang: Lang, a: &str, b: &str) -> Vec<Change> {
-    let (Ok(a), Ok(b)) = (thidua_scoring::compile(a), thidua_scoring::compile(b)) else {
-        return Vec::new();
-    };
-    let rows_a = super::regulation::criteria_rows(t, &a, lang);
-    let rows_b = super::regulation::criteria_rows(t, &b, lang);
-    let said = |r: &super::regulation::CriterionRow| {
-        format!(
-            "{} {} ({} {}): {}",
-            r.id, r.name, r.points, t.points_word, r.how
-        )
-    };
-    let mut out = Vec::new();
-    for x in &rows_a {
-        match rows_b.iter().find(|y| y.id == x.id) {
-            None => out.push(Change {
-                what: t.criterion_removed.into(),
-                before: said(x),
-                after: String::new(),
-            }),
-            Some(y) if said(y) != said(x) => out.push(Change {
-                what: t.criterion_changed.into(),
-                before: said(x),
-                after: said(y),
-            }),
-            Some(_) => {}
+fn target_change(t: &Strings, c: &TargetChange) -> Change {
+    match c {
+        TargetChange::Added(y) => change(t.target_added, String::new(), target_text(t, y)),
+        TargetChange::Removed(x) => change(t.target_removed, target_text(t, x), String::new()),
+        TargetChange::Changed {
+            before,
+            after,
+            fields,
+        } => change(
+            t.target_changed,
+            target_said(t, before, fields),
+            target_said(t, after, fields),
+        ),
+    }
+}
+
+/// A canonical value as a reader reads it: a number the Vietnamese way ("95,5"), a string's
+/// text, anything else (a scale, a list) as written; "—" where the key is absent.
+fn value_shown(value: &Option<String>) -> String {
+    use std::str::FromStr;
+    match value.as_deref() {
+        None => "—".to_owned(),
+        Some(v) => match rust_decimal::Decimal::from_str(v) {
+            Ok(d) => crate::format::decimal(&d),
+            Err(_) => thidua_domain::covenant::diff::unquote(v),
+        },
+    }
+}
+
+/// The values of a table that differ, `key = value` each, separated by semicolons.
+fn values_shown(values: &[ValueChange], side: impl Fn(&ValueChange) -> &Option<String>) -> String {
+    values
+        .iter()
+        .filter(|v| side(v).is_some())
+        .map(|v| format!("{} = {}", v.key, value_shown(side(v))))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The regulation's changes: its areas and criteria in words (the first list), then its hash,
+/// its settings and its other tables key by key.
+fn regulation_changes(
+    t: &Strings,
+    r: &RegulationDiff,
+    words: &CriteriaWords,
+) -> (Vec<Change>, Vec<Change>) {
+    let mut rest = vec![change(
+        t.regulation_hash,
+        r.sha256_before.clone(),
+        r.sha256_after.clone(),
+    )];
+    rest.extend(r.settings.iter().map(|v| {
+        let what = format!("{} · {}", t.regulation_setting, v.key);
+        change(what, value_shown(&v.before), value_shown(&v.after))
+    }));
+    let mut criteria = Vec::new();
+    for table in &r.tables {
+        match words.change(t, table) {
+            Some(c) => criteria.push(c),
+            None => rest.push(table_change(t, table)),
         }
     }
-    for y in rows_b
-        .iter()
-        .filter(|y| !rows_a.iter().any(|x| x.id == y.id))
-    {
-        out.push(Change {
-            what: t.criterion_added.into(),
-            before: String::new(),
-            after: said(y),
-        });
+    (criteria, rest)
+}
+
+fn table_word(t: &Strings, table: &str) -> String {
+    let name = match table {
+        "element" => t.reg_element,
+        "indicator" => t.reg_indicator,
+        "area" => t.reg_area,
+        "criterion" => t.reg_criterion,
+        "bonus" => t.reg_bonus,
+        "penalty" => t.reg_penalty,
+        "band" => t.reg_band,
+        "funnel" => t.reg_funnel,
+        "rule" => t.reg_rule,
+        other => other,
+    };
+    name.to_owned()
+}
+
+fn change_word(t: &Strings, c: DiffChange) -> &'static str {
+    match c {
+        DiffChange::Added => t.change_added,
+        DiffChange::Removed => t.change_removed,
+        DiffChange::Changed => t.change_changed,
     }
-    out
+}
+
+/// A table other than an area or criterion: its keys that differ, before and after.
+fn table_change(t: &Strings, x: &TableChange) -> Change {
+    let what = format!(
+        "{} {} {} ({})",
+        table_word(t, &x.table),
+        change_word(t, x.change),
+        x.id,
+        x.name
+    );
+    change(
+        what,
+        values_shown(&x.values, |v| &v.before),
+        values_shown(&x.values, |v| &v.after),
+    )
+}
+
+/// The areas and criteria of two regulations in the words of the regulation page, for the
+/// tables the domain found changed. Empty when either text does not compile.
+struct CriteriaWords {
+    before: Vec<CriterionRow>,
+    after: Vec<CriterionRow>,
+}
+
+impl CriteriaWords {
+    fn new(t: &Strings, lang: Lang, a: &str, b: &str) -> Self {
+        let rows = |text: &str| {
+            thidua_scoring::compile(text)
+                .map(|c| super::regulation::criteria_rows(t, &c, lang))
+                .unwrap_or_default()
+        };
+        match (rows(a), rows(b)) {
+            (before, after) if before.is_empty() || after.is_empty() => Self {
+                before: Vec::new(),
+                after: Vec::new(),
+            },
+            (before, after) => Self { before, after },
+        }
+    }
+
+    /// An area or criterion said in words ("A1 Kéo giảm … (10 điểm): …"), `None` for another
+    /// table or when there are no words.
+    fn change(&self, t: &Strings, x: &TableChange) -> Option<Change> {
+        let said = |rows: &[CriterionRow]| {
+            rows.iter().find(|r| r.id == x.id).map(|r| {
+                format!(
+                    "{} {} ({} {}): {}",
+                    r.id, r.name, r.points, t.points_word, r.how
+                )
+            })
+        };
+        if !matches!(x.table.as_str(), "area" | "criterion") {
+            return None;
+        }
+        let (before, after) = (said(&self.before), said(&self.after));
+        if before.is_none() && after.is_none() {
+            return None;
+        }
+        let what = format!("{} {}", table_word(t, &x.table), change_word(t, x.change));
+        let mut c = change(what, before.unwrap_or_default(), after.unwrap_or_default());
+        if x.change == DiffChange::Changed && c.before == c.after {
+            // The words are the same; what differs is in the keys (an expression, `on_error`).
+            c.before = values_shown(&x.values, |v| &v.before);
+            c.after = values_shown(&x.values, |v| &v.after);
+        }
+        Some(c)
+    }
+}
+
+/// The covenant page's section on what the version it shows changed from the one it follows:
+/// a heading and an introduction naming both versions, and the rows.
+pub struct ChangesSection {
+    pub heading: String,
+    /// What the rows are, or that nothing signed differs.
+    pub intro: String,
+    pub changes: Changes,
+}
+
+/// [`ChangesSection`] for version `v` of `c`; `None` for a first version.
+pub fn section(
+    state: &thidua_domain::State,
+    lang: Lang,
+    c: &thidua_domain::state::Covenant,
+    v: &CovenantVersion,
+) -> Option<ChangesSection> {
+    let before = c.previous(v.version)?;
+    let t = lang.strings();
+    let changes = changes(state, lang, before, v);
+    let versions = [("from", before.version), ("to", v.version)];
+    let intro = if changes.is_empty() {
+        t.changes_none
+    } else {
+        t.changes_intro
+    };
+    Some(ChangesSection {
+        heading: crate::i18n::fill(t.changes_title, &versions),
+        intro: crate::i18n::fill(intro, &versions),
+        changes,
+    })
 }
 
 #[derive(Template)]
@@ -220,9 +419,7 @@ struct DiffPage {
     title: String,
     from: u32,
     to: u32,
-    changes: Vec<Change>,
-    /// The regulation's criteria that change, in words.
-    criteria: Vec<Change>,
+    changes: Changes,
     lines: Vec<DiffLine>,
 }
 
@@ -268,13 +465,10 @@ pub async fn diff(
         title: b.content.title.to_string(),
         from,
         to,
-        changes: changes(t, a, b),
-        criteria: criteria_changes(
-            t,
-            viewer.lang,
-            &a.content.regulation.text,
-            &b.content.regulation.text,
-        ),
+        changes: {
+            let state = app.service.read();
+            changes(&state, viewer.lang, a, b)
+        },
         lines: line_diff(&a.content.regulation.text, &b.content.regulation.text, 3),
     })
 }
@@ -283,40 +477,73 @@ pub async fn diff(
 mod tests {
     use super::*;
 
+    fn version(n: u32, regulation: &str) -> CovenantVersion {
+        let text = |s: &str| thidua_domain::Text::parse("test", s, 300).unwrap();
+        CovenantVersion {
+            version: n,
+            content: thidua_domain::model::CovenantContent {
+                title: text("Giao ước"),
+                place: text("Rạch Giá"),
+                signing_date: chrono::NaiveDate::from_ymd_opt(2024, 3, 26).unwrap(),
+                targets: Vec::new(),
+                regulation: thidua_domain::covenant::regulation_doc(regulation).unwrap(),
+            },
+            members: Vec::new(),
+            hash: String::new(),
+            signatures: Default::default(),
+            frozen_at: None,
+            drafted_at: 0,
+            withdrawn: None,
+        }
+    }
+
     /// A criterion whose scale changes is told in words, before and after; the others are not.
+    /// A rule removed is told with its check, a point in a number the Vietnamese way.
     #[test]
     fn a_changed_criterion_is_told_in_words() {
         let a = include_str!("../../../../examples/cum12-2024/regulation.toml");
-        let b = a.replace(
-            "target = -5, better = \"lower\", per = 2 }",
-            "target = -7, better = \"lower\", per = 2 }",
-        );
+        let b = a
+            .replace(
+                "target = -5, better = \"lower\", per = 2 }",
+                "target = -7, better = \"lower\", per = 2 }",
+            )
+            .replace("bonus_cap = 15 ", "bonus_cap = 15.5 ");
         assert_ne!(a, b);
         let lang = Lang::Vi;
-        let changes = criteria_changes(lang.strings(), lang, a, &b);
+        let state = thidua_domain::State::default();
+        let changes = changes(&state, lang, &version(1, a), &version(2, &b));
+        let criteria = &changes.criteria;
         assert_eq!(
-            changes.len(),
+            criteria.len(),
             1,
             "{:?}",
-            changes.iter().map(|c| &c.after).collect::<Vec<_>>()
+            criteria.iter().map(|c| &c.after).collect::<Vec<_>>()
         );
-        assert_eq!(changes[0].what, "Tiêu chí sửa");
+        assert_eq!(criteria[0].what, "Tiêu chí sửa");
         assert!(
-            changes[0].before.starts_with("A1 Kéo giảm tội phạm"),
+            criteria[0].before.starts_with("A1 Kéo giảm tội phạm"),
             "{}",
-            changes[0].before
-        );
-        assert!(
-            changes[0].before.contains("giảm từ 5% trở lên"),
-            "{}",
-            changes[0].before
+            criteria[0].before
         );
         assert!(
-            changes[0].after.contains("giảm từ 7% trở lên"),
+            criteria[0].before.contains("giảm từ 5% trở lên"),
             "{}",
-            changes[0].after
+            criteria[0].before
         );
-        assert!(criteria_changes(lang.strings(), lang, a, a).is_empty());
+        assert!(
+            criteria[0].after.contains("giảm từ 7% trở lên"),
+            "{}",
+            criteria[0].after
+        );
+        let cap = changes
+            .regulation
+            .iter()
+            .find(|c| c.what.ends_with("bonus_cap"));
+        let cap = cap.expect("the bonus cap is a setting that changed");
+        assert_eq!((cap.before.as_str(), cap.after.as_str()), ("15", "15,5"));
+        assert!(changes.covenant.is_empty());
+        let same = super::changes(&state, lang, &version(1, a), &version(2, a));
+        assert!(same.is_empty());
     }
 
     #[test]
