@@ -38,7 +38,7 @@ pub fn decimal(d: &Decimal) -> String {
 pub fn byte_limit(bytes: usize, lang: crate::i18n::Lang) -> String {
     let unit = [(1024 * 1024, "MiB"), (1024, "KiB")]
         .into_iter()
-        .find(|(size, _)| bytes >= *size && bytes % size == 0);
+        .find(|(size, _)| bytes >= *size && bytes.is_multiple_of(*size));
     let count = |n: usize| match lang {
         crate::i18n::Lang::Vi => decimal(&Decimal::from(n)),
         crate::i18n::Lang::En => n.to_string(),

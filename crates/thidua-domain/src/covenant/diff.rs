@@ -59,8 +59,8 @@ pub enum TargetChange {
     /// `range`, `comparison`, `kind`, `area`, `baseline_year`, `unit_of_measure`,
     /// `indicator`).
     Changed {
-        before: Target,
-        after: Target,
+        before: Box<Target>,
+        after: Box<Target>,
         fields: Vec<&'static str>,
     },
 }
@@ -169,8 +169,8 @@ fn target_changes(a: &CovenantContent, b: &CovenantContent) -> Vec<TargetChange>
         match a.targets.iter().find(|x| x.id == y.id) {
             None => out.push(TargetChange::Added(y.clone())),
             Some(x) if x != y => out.push(TargetChange::Changed {
-                before: x.clone(),
-                after: y.clone(),
+                before: Box::new(x.clone()),
+                after: Box::new(y.clone()),
                 fields: target_fields(x, y),
             }),
             Some(_) => {}

@@ -144,7 +144,12 @@ fn target_change(c: &TargetChange) -> TargetChangeDto {
             before,
             after,
             fields,
-        } => ("changed", Some(before), Some(after), fields.as_slice()),
+        } => (
+            "changed",
+            Some(&**before),
+            Some(&**after),
+            fields.as_slice(),
+        ),
     };
     let id = after
         .or(before)

@@ -383,6 +383,15 @@ fn withdraw_then_propose_and_compare(b: &Browser, app: &TestApp) {
     b.click("#save-covenant");
     assert!(b.wait_for("#diff-link"), "{}", b.url());
     assert!(b.text("#version-status").starts_with('2'));
+    // The new version's page says what changed from version 1, there where the leaders sign.
+    let changes = b.text("#changes");
+    assert!(
+        changes.contains("Những thay đổi so với phiên bản 1")
+            && changes.contains("Tỷ lệ đạt trên 80%")
+            && changes.contains("giảm từ 7% trở lên"),
+        "{changes}"
+    );
+    b.shots("covenant-changes");
     b.click("#diff-link");
     assert!(b.wait_for("#changes"));
     let changes = b.text("#changes");
