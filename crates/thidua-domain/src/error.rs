@@ -254,6 +254,11 @@ pub enum DomainError {
     /// A vote refused by `votes` (its own stable code, e.g. `ballot_bad_proof`).
     #[error("{reason}")]
     VoteRefused { code: &'static str, reason: String },
+    /// An award vote opened while another award vote of the cluster's year that may still
+    /// elect some of its candidates is neither over nor cancelled (one achievement earns one
+    /// award): `election` the open vote, `units` the shared candidates, comma-separated.
+    #[error("the award vote {election} is not over and may still elect {units}: finish or cancel it before opening another award vote of the year with them (one achievement earns one award)")]
+    ElectionCandidatesOpen { election: String, units: String },
     /// A year-end step refused; its own code (see [`crate::yearend::error::CODES`]).
     #[error(transparent)]
     YearEnd(crate::yearend::YearEndError),
@@ -362,6 +367,7 @@ impl DomainError {
             WindowStillOpen { .. } => "window_still_open",
             InvalidRule { .. } => "invalid_rule",
             VoteRefused { code, .. } => code,
+            ElectionCandidatesOpen { .. } => "election_candidates_open",
             YearEnd(e) => e.code,
             Midyear { code, .. } => code,
             ExplanationUnchanged => "explanation_unchanged",

@@ -263,6 +263,7 @@ pub const EVENT_KINDS: &[&str] = &[
     "paper_count_confirmed",
     "paper_count_withdrawn",
     "electronic_count_abandoned",
+    "election_cancelled",
     // The year-end kinds, as in `crate::yearend::KINDS`.
     "year_end_opened",
     "dossier_saved",

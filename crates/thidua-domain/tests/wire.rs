@@ -357,6 +357,13 @@ fn samples() -> Vec<(Actor, Payload)> {
         }),
     ));
     samples.push(holidays_sample());
+    samples.push((
+        admin.clone(),
+        Payload::Vote(thidua_domain::votes::VoteEvent::ElectionCancelled {
+            election: ElectionId::parse("co-bo-2024").unwrap(),
+            reason: t("Mở nhầm số đơn vị được chọn (2 thay vì 1); mở lại cuộc bỏ phiếu"),
+        }),
+    ));
     samples
 }
 

@@ -35,8 +35,9 @@ use crate::{LogKey, Service, ServiceError, View};
 /// the submission each approval approved, `figures::Report::submitted`,
 /// `figures::Approval::submission`; format 11: when each inspection finding was entered,
 /// `yearend::Review::finding_times`; format 12: every change of the witness set by log index,
-/// `State::witness_changes`).
-pub const FORMAT: &str = "thidua-snapshot/12";
+/// `State::witness_changes`; format 13: an election's cancellation,
+/// `votes::Election::cancelled`).
+pub const FORMAT: &str = "thidua-snapshot/13";
 
 /// When the service writes snapshots by itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

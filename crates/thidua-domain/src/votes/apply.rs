@@ -60,6 +60,18 @@ pub struct Election {
     pub rounds: Vec<Round>,
     /// Every ciphertext ballots of this election carried (hex), so none is accepted twice.
     pub ciphertexts: BTreeSet<String>,
+    /// Cancelled by the secretariat before any round was counted: nothing more is taken.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancelled: Option<Cancellation>,
+}
+
+/// An election's cancellation: the secretariat's reason, the record and who cancelled it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cancellation {
+    pub reason: Text,
+    pub index: u64,
+    pub time_ms: i64,
+    pub by: Actor,
 }
 
 /// The key ceremony's messages of the current attempt, and the failed attempts.
@@ -385,6 +397,25 @@ impl Election {
             .ok_or_else(|| no_round(number))
     }
 
+    /// Whether the secretariat cancelled the election.
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled.is_some()
+    }
+
+    /// Refused once the election is cancelled: no vote event about it is taken any more.
+    pub fn check_not_cancelled(&self) -> Result<(), DomainError> {
+        match &self.cancelled {
+            Some(c) => Err(refused(
+                "election_cancelled",
+                format!(
+                    "the election {} was cancelled (record {}): {}",
+                    self.id, c.index, c.reason
+                ),
+            )),
+            None => Ok(()),
+        }
+    }
+
     /// The ceremony's parameters for its current attempt.
     pub fn trustee_params(&self) -> TrusteeParams {
         TrusteeParams {
@@ -413,12 +444,18 @@ impl Election {
     /// The key-ceremony step (index into [`CEREMONY_STEPS`]) that waits for `unit`, if it is
     /// a trustee with one to take now.
     pub fn ceremony_step_due(&self, unit: &UnitId) -> Option<usize> {
+        if self.is_cancelled() {
+            return None;
+        }
         let i = self.trustee_index(unit).ok()?;
         self.ceremony.due_step(i, self.members.len())
     }
 
-    /// The round ballots go to now: the last one, while it is open.
+    /// The round ballots go to now: the last one, while it is open (none once cancelled).
     pub fn current_round(&self) -> Option<&Round> {
+        if self.is_cancelled() {
+            return None;
+        }
         self.rounds.last().filter(|r| r.closed_at.is_none())
     }
 }
@@ -466,6 +503,7 @@ impl Election {
             key_registrations: Vec::new(),
             rounds: vec![Round::new(1, candidates.clone(), *seats, index)],
             ciphertexts: BTreeSet::new(),
+            cancelled: None,
         };
         e.trustee_params().validate().map_err(crypto)?;
         Ok(e)
@@ -532,6 +570,7 @@ pub fn replay_election<'a>(
 
 /// One event of an opened election, as [`replay_election`] folds it.
 fn replay_step(e: &mut Election, vote: &VoteEvent, event: &Event) -> Result<(), DomainError> {
+    e.check_not_cancelled()?;
     match vote {
         VoteEvent::CeremonyPosted {
             attempt,
@@ -567,6 +606,7 @@ fn replay_step(e: &mut Election, vote: &VoteEvent, event: &Event) -> Result<(), 
                 .push(Round::new(2, candidates.clone(), *seats, event.index));
             Ok(())
         }
+        VoteEvent::ElectionCancelled { reason, .. } => cancel(e, reason, event),
         _ => Ok(()),
     }
 }
@@ -644,6 +684,12 @@ impl State {
     ) -> Result<(), DomainError> {
         use VoteEvent as V;
         let index = event.index;
+        let opening = matches!(vote, V::ElectionOpened { .. });
+        if let Some(e) = vote.election().and_then(|id| self.elections.get(id)) {
+            if !opening {
+                e.check_not_cancelled()?;
+            }
+        }
         match vote {
             V::StandingRecorded { .. } => self.record_standing(vote, index),
             V::ElectionOpened { .. } => self.open_election(vote, index),
@@ -715,6 +761,9 @@ impl State {
                 round,
                 reason,
             } => self.abandon_electronic_count(election, *round, reason, event),
+            V::ElectionCancelled { election, reason } => {
+                cancel(self.election_mut(election)?, reason, event)
+            }
         }
     }
 
@@ -1314,9 +1363,12 @@ impl Election {
         }
     }
 
-    /// Whether the vote is over: no round waits for its count or a tie decision, and no
-    /// further round may follow (two rounds reached the quorum, or every seat is filled).
+    /// Whether the vote is over: cancelled, or no round waits for its count or a tie decision,
+    /// and no further round may follow (two rounds reached the quorum, or every seat is filled).
     pub fn is_over(&self) -> bool {
+        if self.is_cancelled() {
+            return true;
+        }
         let undecided = self
             .rounds
             .iter()
@@ -1326,6 +1378,27 @@ impl Election {
             && !undecided
             && self.second_round_seats().is_err()
     }
+}
+
+/// The cancellation of an election none of whose rounds is counted (`apply_votes` has refused
+/// one already cancelled).
+fn cancel(e: &mut Election, reason: &Text, event: &Event) -> Result<(), DomainError> {
+    if let Some(r) = e.rounds.iter().find(|r| r.count.is_some()) {
+        return Err(refused(
+            "election_counted",
+            format!(
+                "round {} of the election is counted: a counted vote is not cancelled",
+                r.number
+            ),
+        ));
+    }
+    e.cancelled = Some(Cancellation {
+        reason: reason.clone(),
+        index: event.index,
+        time_ms: event.time_ms,
+        by: event.actor.clone(),
+    });
+    Ok(())
 }
 
 fn check_shape(candidates: usize, seats: u32) -> Result<(), DomainError> {

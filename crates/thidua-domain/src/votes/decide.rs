@@ -90,6 +90,7 @@ pub(crate) fn decide(
             round,
             reason,
         } => abandon_electronic_count(state, actor, election, round, reason),
+        C::CancelElection { election, reason } => cancel_election(state, actor, election, reason),
     }?;
     Ok(events.into_iter().map(Payload::Vote).collect())
 }
@@ -160,6 +161,7 @@ fn open_election(
     let members = state.members(&cluster, year)?.to_vec();
     super::candidates::check_opening(state, &cluster, year, award)?;
     let candidates = super::candidates(state, &cluster, year, award);
+    super::candidates::check_no_overlap(state, &cluster, year, award, &candidates)?;
     if candidates.is_empty() && !super::left_out(state, &cluster, year, award).is_empty() {
         return Err(refused(
             "election_candidates_left_out",
@@ -267,6 +269,7 @@ fn post_decryption_shares(
         shares: shares.clone(),
     };
     let e = state.election(&election)?;
+    e.check_not_cancelled()?;
     let mut events = vec![posted];
     let Ok(r) = e.round(round) else {
         return Ok(events);
@@ -407,6 +410,19 @@ fn abandon_electronic_count(
         round,
         reason,
     }])
+}
+
+/// The secretariat cancels an election, with its reason (`apply` checks that none of its
+/// rounds is counted and that it is not cancelled already).
+fn cancel_election(
+    state: &State,
+    actor: &Actor,
+    election: ElectionId,
+    reason: Text,
+) -> Result<Vec<VoteEvent>, DomainError> {
+    manage(state, actor, &state.election(&election)?.cluster)?;
+    reason.check("reason", limits::REASON)?;
+    Ok(vec![VoteEvent::ElectionCancelled { election, reason }])
 }
 
 /// What a new election may not go below, or the ballot would not be secret: at least two

@@ -11,7 +11,9 @@
 //! proves the count. A round can instead be counted on paper (entered by the secretariat,
 //! confirmed by two members' leaders, marked as such), also after the secretariat set aside the
 //! electronic count of a round that too few trustees can decrypt (its ballots stay in the log,
-//! never counted). At most two rounds that reached the quorum: a round closed below the quorum
+//! never counted). Until one of its rounds is counted, the secretariat may cancel an election
+//! opened with a mistake, with a reason: nothing about it is taken afterwards, its ballots are
+//! never decrypted. At most two rounds that reached the quorum: a round closed below the quorum
 //! held no valid ballot, so another round may follow it; a tie at the cut-off
 //! is decided by the head and the deputy, each recording its choice: their common one, or the
 //! head's when the two differ or the year has no deputy, the deputy's when it has no head
@@ -34,7 +36,7 @@ use thidua_ballot::{
     SealedShares, VoterKey,
 };
 
-pub use candidates::{candidates, left_out, left_out_of, LeftOut};
+pub use candidates::{candidates, left_out, left_out_of, not_candidates, LeftOut};
 pub(crate) use decide::decide;
 pub use outcome::{outcome, Outcome, Tie, TieRule};
 
@@ -388,6 +390,11 @@ pub enum VoteCommand {
         round: u32,
         reason: Text,
     },
+    /// The secretariat cancels an election opened with a mistake (wrong candidates, wrong
+    /// number of seats), with its reason, while none of its rounds is counted: its ballots are
+    /// never decrypted nor counted, nobody acts on it any more, and it does not keep another
+    /// vote for the same award from being opened.
+    CancelElection { election: ElectionId, reason: Text },
 }
 
 /// What happened about votes (wrapped in `Payload::Vote`); each variant is its own event kind.
@@ -491,6 +498,9 @@ pub enum VoteEvent {
         round: u32,
         reason: Text,
     },
+    /// An election none of whose rounds was counted, cancelled by the secretariat with its
+    /// reason: no vote event about it is taken after this one.
+    ElectionCancelled { election: ElectionId, reason: Text },
 }
 
 /// The kinds of [`VoteEvent`], in the order they were introduced.
@@ -509,6 +519,7 @@ pub const VOTE_EVENT_KINDS: &[&str] = &[
     "paper_count_confirmed",
     "paper_count_withdrawn",
     "electronic_count_abandoned",
+    "election_cancelled",
 ];
 
 impl VoteEvent {
@@ -529,6 +540,7 @@ impl VoteEvent {
             VoteEvent::PaperCountConfirmed { .. } => "paper_count_confirmed",
             VoteEvent::PaperCountWithdrawn { .. } => "paper_count_withdrawn",
             VoteEvent::ElectronicCountAbandoned { .. } => "electronic_count_abandoned",
+            VoteEvent::ElectionCancelled { .. } => "election_cancelled",
         }
     }
 
@@ -549,7 +561,8 @@ impl VoteEvent {
             | V::PaperCountRecorded { election, .. }
             | V::PaperCountConfirmed { election, .. }
             | V::PaperCountWithdrawn { election, .. }
-            | V::ElectronicCountAbandoned { election, .. } => Some(election),
+            | V::ElectronicCountAbandoned { election, .. }
+            | V::ElectionCancelled { election, .. } => Some(election),
         }
     }
 
@@ -583,13 +596,14 @@ impl VoteEvent {
 
 pub use apply::{
     replay_ceremony, replay_election, CastBallot, Ceremony, CeremonyFailure, Confirmation, Count,
-    Election, KeyRegistration, PaperRecord, Round, SetAside, TieRecord, WithdrawnPaper,
+    Cancellation, Election, KeyRegistration, PaperRecord, Round, SetAside, TieRecord,
+    WithdrawnPaper,
     CEREMONY_STEPS,
 };
 
 /// The permission a vote event needs: the secretariat of the election's cluster opens,
-/// closes, counts on paper, withdraws an unconfirmed paper count and sets aside an electronic
-/// count the trustees cannot decrypt; a unit's leader acts for the unit (trustee, voter, confirming a
+/// closes, counts on paper, withdraws an unconfirmed paper count, sets aside an electronic
+/// count the trustees cannot decrypt and cancels an election not counted; a unit's leader acts for the unit (trustee, voter, confirming a
 /// paper count, the head's or deputy's tie decision, whose position `apply` checks); the count
 /// itself is a consequence of the shares.
 pub(crate) fn permission_for(
@@ -606,7 +620,8 @@ pub(crate) fn permission_for(
         | V::SecondRoundOpened { election, .. }
         | V::PaperCountRecorded { election, .. }
         | V::PaperCountWithdrawn { election, .. }
-        | V::ElectronicCountAbandoned { election, .. } => {
+        | V::ElectronicCountAbandoned { election, .. }
+        | V::ElectionCancelled { election, .. } => {
             Permission::ManageCluster(state.election(election)?.cluster.clone())
         }
         V::CeremonyPosted { unit, .. }

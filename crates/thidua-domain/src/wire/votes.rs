@@ -1,4 +1,4 @@
-//! Format 1 of the vote kinds (`standing_recorded` … `electronic_count_abandoned`), and format 2
+//! Format 1 of the vote kinds (`standing_recorded` … `election_cancelled`), and format 2
 //! of `tie_decided` (format 1 and `deputy_silent`, always written), frozen. The
 //! cryptographic parts (commitments, reveals, sealed shares, confirmations, complaints,
 //! ballots, decryption shares) are written in the JSON form of `thidua_ballot`'s types, which
@@ -150,6 +150,10 @@ pub enum VoteData {
         round: u32,
         reason: Text,
     },
+    ElectionCancelled {
+        election: ElectionId,
+        reason: Text,
+    },
 }
 
 /// Decodes the `data` of vote kind `kind` (format 1) into the event and its value encoded again.
@@ -229,6 +233,10 @@ pub(super) fn decode(kind: &str, data: serde_json::Value) -> Option<super::Decod
         "electronic_count_abandoned" => strict!(ElectronicCountAbandoned {
             election: ElectionId,
             round: u32,
+            reason: Text
+        }),
+        "election_cancelled" => strict!(ElectionCancelled {
+            election: ElectionId,
             reason: Text
         }),
         _ => return None,
@@ -445,6 +453,7 @@ fn from_wire(w: VoteData) -> VoteEvent {
             round,
             reason,
         },
+        W::ElectionCancelled { election, reason } => V::ElectionCancelled { election, reason },
     }
 }
 
@@ -592,6 +601,7 @@ fn to_wire(v: VoteEvent) -> VoteData {
             round,
             reason,
         },
+        V::ElectionCancelled { election, reason } => W::ElectionCancelled { election, reason },
     }
 }
 

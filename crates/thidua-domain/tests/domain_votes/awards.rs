@@ -1,6 +1,7 @@
-//! One achievement earns one award; next year's head and deputy among next year's members; a
-//! round closed below the quorum does not use up one of the two rounds; every voting-key
-//! registration is kept.
+//! One achievement earns one award (also between votes running at once); why a member is not a
+//! candidate; next year's head and deputy among next year's members; a round closed below the
+//! quorum does not use up one of the two rounds; every voting-key registration is kept; an
+//! election not counted is cancelled by the secretariat.
 
 use super::*;
 use crate::d;
@@ -42,6 +43,13 @@ fn opening(id: &str, award: AwardKind) -> Command {
     })
 }
 
+fn cancel(id: &ElectionId, reason: &str) -> Command {
+    vote(VoteCommand::CancelElection {
+        election: id.clone(),
+        reason: t(reason),
+    })
+}
+
 fn next_round(id: &ElectionId, candidates: &[&str]) -> Command {
     vote(VoteCommand::OpenSecondRound {
         election: id.clone(),
@@ -63,9 +71,23 @@ fn a_unit_proposed_for_one_award_is_left_out_of_the_others_and_an_award_is_voted
     assert_eq!(e.rounds[0].candidates, vec![u("ca-ag")]);
     assert_eq!(
         left_out_of(&v.w.state, e),
-        vec![(u("ca-kg"), LeftOut::Proposed { election: el() })]
+        vec![
+            (u("ca-kg"), LeftOut::Proposed { election: el() }),
+            (
+                u("ca-hg"),
+                LeftOut::Ineligible {
+                    basis: t("Kết quả chấm điểm năm 2024")
+                }
+            ),
+        ]
     );
-    // A certificate's too; a second certificate vote while the first is not over is refused.
+    // A certificate's too, once the Government flag's vote, which may still elect An Giang,
+    // is cancelled; a second certificate vote while the first is not over is refused.
+    assert_eq!(
+        v.w.err(&sec, opening("bk-1-2024", AwardKind::Certificate)),
+        "election_candidates_open"
+    );
+    v.w.ok(&sec, cancel(&gov, "Mở nhầm: chờ hội nghị quyết định cờ thi đua của Chính phủ"));
     v.w.ok(&sec, opening("bk-1-2024", AwardKind::Certificate));
     assert_eq!(
         v.w.err(&sec, opening("bk-2-2024", AwardKind::Certificate)),
@@ -267,4 +289,125 @@ fn every_voting_key_registration_is_kept_with_who_made_it() {
     assert!(kg[1].replaced);
     assert_eq!(kg[1].by, second);
     assert_eq!(e.voter_keys[&u("ca-kg")].0, other.public());
+}
+
+/// Two award votes running at once could elect the same unit: the second is refused while the
+/// first, neither over nor cancelled, may still elect one of its candidates, naming the vote
+/// and the units; head and deputy votes are not awards; a vote whose candidates the first no
+/// longer shares opens.
+#[test]
+fn an_award_vote_is_not_opened_while_another_may_still_elect_its_candidates() {
+    let mut v = election_for(AwardKind::MinistryFlag, Fraction { num: 4, den: 5 });
+    let sec = user("thuky");
+    let refused = v
+        .w
+        .run(&sec, opening("bk-2024", AwardKind::Certificate))
+        .unwrap_err();
+    assert_eq!(
+        refused,
+        DomainError::ElectionCandidatesOpen {
+            election: "co-bo-2024".into(),
+            units: "ca-kg, ca-ag".into(),
+        }
+    );
+    assert_eq!(
+        v.w.err(&sec, opening("co-cp-2024", AwardKind::GovernmentFlag)),
+        "election_candidates_open"
+    );
+    v.w.ok(&sec, opening("cum-truong-2025", AwardKind::Head));
+    // Round 1 elects Kiên Giang; round 2 may still elect An Giang.
+    paper_round(&mut v, &el(), 1, vec![3, 0]);
+    let e = &v.w.state.elections[&el()];
+    assert!(e.is_over(), "one seat, filled");
+    v.w.ok(&sec, opening("bk-2024", AwardKind::Certificate));
+    let bk = &v.w.state.elections[&ElectionId::parse("bk-2024").unwrap()];
+    assert_eq!(bk.rounds[0].candidates, vec![u("ca-ag")]);
+}
+
+/// The secretariat cancels an election until one of its rounds is counted, with a reason:
+/// nothing about it is taken afterwards (no share decrypts its ballots), the log replays, and
+/// another vote for the same award opens.
+#[test]
+fn an_election_not_counted_is_cancelled_by_the_secretariat_and_nothing_follows() {
+    let mut v = election_for(AwardKind::MinistryFlag, Fraction { num: 4, den: 5 });
+    let sec = user("thuky");
+    for voter in 0..3 {
+        let b = v.ballot(voter, 1, Selection::Approve(vec![0]));
+        v.cast(voter, 1, b).unwrap();
+    }
+    v.close(1);
+    v.decrypt(0, 1).unwrap();
+    let reason = "Mở nhầm số đơn vị được chọn";
+    assert_eq!(v.w.err(&leader("ca-kg"), cancel(&el(), reason)), "forbidden");
+    v.w.ok(&sec, cancel(&el(), reason));
+    let e = &v.w.state.elections[&el()];
+    let c = e.cancelled.as_ref().unwrap();
+    assert_eq!((c.reason.as_str(), &c.by), (reason, &sec));
+    assert!(e.round(1).unwrap().count.is_none() && e.is_over());
+    assert!(e.current_round().is_none() && e.ceremony_step_due(&u("ca-kg")).is_none());
+    assert_eq!(v.decrypt(1, 1).unwrap_err().code(), "election_cancelled");
+    assert_eq!(v.w.err(&sec, cancel(&el(), reason)), "election_cancelled");
+    assert_eq!(
+        v.w.err(&sec, next_round(&el(), &["ca-ag"])),
+        "election_cancelled"
+    );
+    // The log replays, and the voter's machine sees the cancellation.
+    let state = replayed(&v.w.events).unwrap();
+    assert!(state.elections[&el()].is_cancelled());
+    let logged = replay_election(&el(), &v.w.events).unwrap().unwrap();
+    assert!(logged.is_cancelled());
+    // A share appended past `decide` after the cancellation does not replay.
+    let share = v.shares(1, 1);
+    let late = appended(
+        &v.w.events,
+        &leader("ca-ag"),
+        Payload::Vote(VoteEvent::DecryptionPosted {
+            election: el(),
+            round: 1,
+            unit: u("ca-ag"),
+            shares: share,
+        }),
+    );
+    assert_eq!(replayed(&late).unwrap_err().code(), "election_cancelled");
+    // The same award is voted on again.
+    v.w.ok(&sec, opening("co-bo-2-2024", AwardKind::MinistryFlag));
+}
+
+#[test]
+fn a_counted_election_is_not_cancelled() {
+    let mut v = election_for(AwardKind::MinistryFlag, Fraction { num: 4, den: 5 });
+    let sec = user("thuky");
+    paper_round(&mut v, &el(), 1, vec![1, 1]);
+    assert_eq!(
+        v.w.err(&sec, cancel(&el(), "Kết quả không như mong đợi")),
+        "election_counted"
+    );
+}
+
+/// Why each member is not a candidate of a round, as the minutes and the election page tell
+/// it: round 2 names the unit round 1 stood and was not carried on, and round 1's reasons; a
+/// head's vote leaves out nobody for ineligibility.
+#[test]
+fn each_member_left_out_of_a_round_has_its_own_reason() {
+    let mut v = election_for(AwardKind::MinistryFlag, Fraction { num: 4, den: 5 });
+    let sec = user("thuky");
+    let hg = (
+        u("ca-hg"),
+        LeftOut::Ineligible {
+            basis: t("Kết quả chấm điểm năm 2024"),
+        },
+    );
+    let e = &v.w.state.elections[&el()];
+    assert_eq!(not_candidates(&v.w.state, e, &e.rounds[0]), vec![hg.clone()]);
+    // Nobody reaches 4/5 in round 1; round 2 is between Kiên Giang alone.
+    paper_round(&mut v, &el(), 1, vec![1, 1]);
+    v.w.ok(&sec, next_round(&el(), &["ca-kg"]));
+    let e = &v.w.state.elections[&el()];
+    assert_eq!(
+        not_candidates(&v.w.state, e, &e.rounds[1]),
+        vec![(u("ca-ag"), LeftOut::NotCarried { round: 1 }), hg]
+    );
+    v.w.ok(&sec, opening("cum-truong-2025", AwardKind::Head));
+    let head = &v.w.state.elections[&ElectionId::parse("cum-truong-2025").unwrap()];
+    assert_eq!(not_candidates(&v.w.state, head, &head.rounds[0]), vec![]);
 }
