@@ -9,8 +9,10 @@ use serde::{Deserialize, Serialize};
 /// arrangement changes, so that a document another release issued is told apart — its content
 /// still checked against its record, but not rebuilt by templates that would word it otherwise
 /// ([`crate::rebuild`]). Edition 2 dates minutes by the day of what they record; edition 3
-/// sets each column of scores at the decimals of its most precise value ("94,50").
-pub const EDITION: u32 = 3;
+/// sets each column of scores at the decimals of its most precise value ("94,50"); edition 4
+/// gives each member a vote-count minutes leave out of the candidates its own reason
+/// (`thidua_domain::votes::not_candidates`: proposed by another award vote, not ranked…).
+pub const EDITION: u32 = 4;
 
 /// One official document, laid out as Decree 30/2020 (appendix I) asks.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -16,7 +16,7 @@ use rust_decimal::Decimal;
 use thidua_domain::documents::{DocumentKind, Subject};
 use thidua_domain::ids::{ClusterId, ElectionId, UnitId};
 use thidua_domain::model::LeadershipPosition;
-use thidua_domain::votes::{outcome, AwardKind, Election, Outcome, Round, Tie, TieRule};
+use thidua_domain::votes::{self, outcome, AwardKind, Election, LeftOut, Outcome, Round, Tie, TieRule};
 use thidua_domain::{DomainError, State};
 use thidua_scoring::num::vi_dp;
 
@@ -112,7 +112,8 @@ pub struct VoteData {
     pub quorum: (u32, u32),
     pub candidates: Vec<CandidateRow>,
     /// Members that are not candidates, each with why ("đang xem xét kỷ luật"), so the table
-    /// leaving them out is explained.
+    /// leaving them out is explained: the reason `votes::not_candidates` decides, the one the
+    /// election page tells.
     pub not_candidates: Vec<String>,
     pub elected: Vec<String>,
     /// A tie at the cut-off.
@@ -217,44 +218,54 @@ fn proof(state: &State, election: &Election, round: &Round, date: NaiveDate) -> 
     }
 }
 
-/// The members of `e` that are not candidates of round `r`, named at `date` with why
-/// ([`why_not_candidate`]).
+/// The members of `e` that are not candidates of round `r`, named at `date` with why, the
+/// reason [`votes::not_candidates`] decides for each ([`left_out_words`]).
 fn not_candidates(state: &State, e: &Election, r: &Round, date: NaiveDate) -> Vec<String> {
-    e.members
+    votes::not_candidates(state, e, r)
         .iter()
-        .filter(|u| !r.candidates.contains(u))
-        .map(|u| {
-            let why = why_not_candidate(state, e, r, u);
+        .map(|(u, why)| {
+            let why = left_out_words(state, e, r, why, date);
             format!("{} ({why})", unit_name(state, u, date))
         })
         .collect()
 }
 
-/// Why member `unit` is not a candidate of round `r`: in a later round, that round 1 elected
-/// it, or that it stood in round 1 and was not carried on; otherwise a discipline case the
-/// secretariat recorded for the year's review, else that the published results did not
-/// nominate it.
-fn why_not_candidate(state: &State, e: &Election, r: &Round, unit: &UnitId) -> &'static str {
-    let first = e.rounds.first().filter(|first| first.number < r.number);
-    if let Some(first) = first {
-        if outcome(e, first).is_some_and(|o| o.elected.contains(unit)) {
-            return "đã được chọn ở vòng 1";
+/// Why a member is not a candidate of round `r`, as the minutes word it, units named at `date`.
+fn left_out_words(state: &State, e: &Election, r: &Round, why: &LeftOut, date: NaiveDate) -> String {
+    let next = e.year + 1;
+    match why {
+        LeftOut::Proposed { election } => {
+            let title = state
+                .elections
+                .get(election)
+                .map_or_else(|| election.to_string(), |x| x.title.to_string());
+            format!("đã được đề nghị tại cuộc bỏ phiếu «{title}»; mỗi thành tích chỉ được đề nghị một hình thức khen thưởng")
         }
-        if first.candidates.contains(unit) {
-            return "là ứng viên vòng 1, không được đưa vào vòng 2";
+        LeftOut::NotMemberNextYear { into: None } => {
+            format!("không là thành viên của cụm năm {next}")
         }
-    }
-    let pending = state
-        .yearend
-        .reviews
-        .values()
-        .find(|v| v.cluster == e.cluster && v.year == e.year)
-        .and_then(|v| v.eligibility.get(unit))
-        .is_some_and(|x| x.discipline_pending);
-    if pending {
-        "đang xem xét kỷ luật, không đủ điều kiện đề nghị khen thưởng"
-    } else {
-        "không có trong danh sách đề cử theo kết quả đã công bố"
+        LeftOut::NotMemberNextYear { into: Some(u) } => format!(
+            "không là thành viên của cụm năm {next}, tiếp nối bởi {}",
+            unit_name(state, u, date)
+        ),
+        LeftOut::StandsAs { unit } => format!(
+            "ứng cử dưới tên {}, đơn vị tiếp nối là thành viên của cụm năm {next}",
+            unit_name(state, unit, date)
+        ),
+        LeftOut::NotRanked => format!("không được xếp hạng trong kết quả năm {}", e.year),
+        LeftOut::DisciplinePending => {
+            "đang xem xét kỷ luật, không đủ điều kiện đề nghị khen thưởng".to_owned()
+        }
+        LeftOut::Ineligible { basis } => format!(
+            "không đủ điều kiện đề nghị khen thưởng theo thứ hạng Văn phòng cụm đã ghi nhận: {}",
+            basis.as_str().trim_end_matches('.')
+        ),
+        LeftOut::ElectedInRound { round } => format!("đã được chọn ở vòng {round}"),
+        LeftOut::NotCarried { round } => format!(
+            "là ứng viên vòng {round}, không được đưa vào vòng {}",
+            r.number
+        ),
+        LeftOut::NotListed => "không có trong danh sách ứng viên khi mở cuộc bỏ phiếu".to_owned(),
     }
 }
 

@@ -79,7 +79,21 @@ pub fn counted_on_paper(state: &State, election: &str, round: u32, count: PaperC
 }
 
 /// `state` with a new election of the demonstration's 2024 year for `award`.
+/// `state` with the demonstration's Government flag vote cancelled by the secretariat: still
+/// open there, it may elect the units another award vote of the year would list, so no such
+/// vote opens beside it (one achievement earns one award).
+pub fn government_vote_cancelled(state: &State) -> State {
+    let cancel = VoteCommand::CancelElection {
+        election: el(GOVERNMENT),
+        reason: t("Chờ Bộ Công an quyết định cờ thi đua trước (thử)"),
+    };
+    after(state, &secretariat(), Command::Vote(cancel))
+}
+
+/// `state` (the demonstration's) with an election of `award` opened, the Government flag vote
+/// cancelled first ([`government_vote_cancelled`]).
 pub fn opened(state: &State, id: &str, award: AwardKind, seats: u32, approval: Fraction) -> State {
+    let state = &government_vote_cancelled(state);
     let open = VoteCommand::OpenElection {
         election: el(id),
         cluster: ClusterId::parse("cum-12").unwrap(),
@@ -241,6 +255,22 @@ fn the_second_round_minutes_say_why_round_one_candidates_are_absent() {
     assert!(
         text.contains("Công an tỉnh Bạc Liêu (đang xem xét kỷ luật"),
         "a member never nominated keeps its own reason: {text}"
+    );
+}
+
+/// A unit left out because another award vote of the year proposed it is said to be so, with
+/// that vote's title, not "not nominated by the published results".
+#[test]
+fn the_minutes_say_a_unit_proposed_for_another_award_was_proposed_there() {
+    let text = minutes(&elected_in_two_rounds(), "bang-khen-2024", 1);
+    let proposed = "(đã được đề nghị tại cuộc bỏ phiếu «Đề nghị tặng Cờ thi đua của Bộ Công an năm 2024 (minh hoạ)»; mỗi thành tích chỉ được đề nghị một hình thức khen thưởng)";
+    for unit in ["Công an tỉnh Kiên Giang", "Công an tỉnh An Giang"] {
+        assert!(text.contains(&format!("{unit} {proposed}")), "{text}");
+    }
+    assert!(!text.contains("không có trong danh sách đề cử"), "{text}");
+    assert!(
+        text.contains("Công an tỉnh Bạc Liêu (đang xem xét kỷ luật, không đủ điều kiện"),
+        "{text}"
     );
 }
 

@@ -180,6 +180,26 @@ pub struct VoteStrings {
     pub left_not_member: &'static str,
     /// Left out: not a member next year, continued by `{unit}` (which follows).
     pub left_merged: &'static str,
+    /// Not listed itself: stands as the unit continuing it next year (which follows).
+    pub left_stands_as: &'static str,
+    /// Left out: no rank in the year's results.
+    pub left_not_ranked: &'static str,
+    /// Left out: a disciplinary decision pending (the published results).
+    pub left_discipline: &'static str,
+    /// Left out: ineligible by the recorded standing, whose basis follows.
+    pub left_ineligible: &'static str,
+    /// Left out of a later round: elected in round `{round}`.
+    pub left_elected_in_round: &'static str,
+    /// Left out of a later round: stood in round `{round}`, not carried on.
+    pub left_not_carried: &'static str,
+    /// Left out: not listed when the vote was opened.
+    pub left_not_listed: &'static str,
+    /// The cancelled election's notice: `{by}`, `{time}`, `{index}`.
+    pub cancelled_notice: &'static str,
+    /// The label of a cancellation's reason (the election page, the history).
+    pub cancelled_reason: &'static str,
+    /// The history: `{actor}` cancelled `{election}`.
+    pub ev_election_cancelled: &'static str,
     /// Heading of the voting-key registrations of the election.
     pub key_registrations: &'static str,
     /// A key registration replacing the unit's earlier key.
@@ -328,6 +348,16 @@ pub static VI: VoteStrings = VoteStrings {
     left_proposed: "đã được đề nghị ở cuộc bỏ phiếu",
     left_not_member: "không là thành viên của cụm năm sau",
     left_merged: "không là thành viên của cụm năm sau (tiếp nối bởi",
+    left_stands_as: "ứng cử dưới tên đơn vị tiếp nối là thành viên của cụm năm sau:",
+    left_not_ranked: "không được xếp hạng trong kết quả năm",
+    left_discipline: "đang xem xét kỷ luật, không đủ điều kiện đề nghị khen thưởng",
+    left_ineligible: "không đủ điều kiện đề nghị khen thưởng theo thứ hạng Văn phòng cụm đã ghi nhận:",
+    left_elected_in_round: "đã được chọn ở vòng {round}",
+    left_not_carried: "là ứng viên vòng {round}, không được đưa vào vòng sau",
+    left_not_listed: "không có trong danh sách ứng viên khi mở cuộc bỏ phiếu",
+    cancelled_notice: "Cuộc bỏ phiếu đã bị huỷ bởi {by} lúc {time} (số thứ tự {index}): không nhận thêm phiếu, phần giải mã hay kết quả nào; các phiếu đã bỏ không được giải mã, không được kiểm.",
+    cancelled_reason: "Lý do huỷ",
+    ev_election_cancelled: "{actor} đã huỷ cuộc bỏ phiếu {election}; các phiếu đã bỏ không được kiểm.",
     key_registrations: "Đăng ký khoá bỏ phiếu (công khai)",
     key_replaced: "đăng ký lại, thay khoá trước",
     key_first: "đăng ký lần đầu",
@@ -471,6 +501,16 @@ pub static EN: VoteStrings = VoteStrings {
     left_proposed: "already proposed by the vote",
     left_not_member: "not a member of the cluster next year",
     left_merged: "not a member of the cluster next year (continued by",
+    left_stands_as: "stands as the unit continuing it as a member of the cluster next year:",
+    left_not_ranked: "not ranked in the year's results",
+    left_discipline: "a disciplinary decision is pending: not eligible to be proposed for an award",
+    left_ineligible: "not eligible to be proposed for an award by the standing the secretariat recorded:",
+    left_elected_in_round: "elected in round {round}",
+    left_not_carried: "a candidate of round {round}, not carried into the next round",
+    left_not_listed: "not listed when the vote was opened",
+    cancelled_notice: "This vote was cancelled by {by} at {time} (record {index}): no ballot, decryption share or count is taken any more; the ballots cast are never decrypted nor counted.",
+    cancelled_reason: "Reason for cancelling",
+    ev_election_cancelled: "{actor} cancelled the vote {election}; its ballots are not counted.",
     key_registrations: "Voting key registrations (public)",
     key_replaced: "registered again, replacing the earlier key",
     key_first: "first registration",
@@ -618,6 +658,14 @@ pub struct ManageStrings {
     pub set_aside_reason: &'static str,
     pub set_aside_confirm: &'static str,
     pub err_set_aside_confirm: &'static str,
+    /// Cancelling an election (the secretariat, before any round is counted).
+    pub cancel: &'static str,
+    pub cancel_title: &'static str,
+    pub cancel_intro: &'static str,
+    pub cancel_reason: &'static str,
+    pub cancel_confirm: &'static str,
+    pub err_cancel_confirm: &'static str,
+    pub st_cancelled: &'static str,
     pub confirm_title: &'static str,
     pub confirm_intro: &'static str,
     pub confirm_as: &'static str,
@@ -728,6 +776,13 @@ pub static MANAGE_VI: ManageStrings = ManageStrings {
     set_aside_reason: "Lý do (đơn vị giữ khoá nào không gửi được phần giải mã, vì sao)",
     set_aside_confirm: "Tôi xác nhận: các phiếu điện tử của vòng này sẽ không được kiểm; vòng được kiểm phiếu giấy tại hội nghị.",
     err_set_aside_confirm: "Đánh dấu ô xác nhận để dừng kiểm phiếu điện tử.",
+    cancel: "Huỷ cuộc bỏ phiếu",
+    cancel_title: "Huỷ cuộc bỏ phiếu mở nhầm",
+    cancel_intro: "Văn phòng cụm huỷ được cuộc bỏ phiếu mở nhầm (sai danh sách ứng viên, sai số đơn vị được chọn…) khi chưa vòng nào được kiểm phiếu, ghi rõ lý do. Sau khi huỷ, không nhận thêm bước tạo khoá, phiếu, phần giải mã hay kết quả nào; các phiếu đã bỏ không bao giờ được giải mã, không được kiểm. Việc huỷ được ghi vào sổ và không hoàn tác được; có thể mở cuộc bỏ phiếu mới cho cùng hình thức khen thưởng.",
+    cancel_reason: "Lý do huỷ (mở nhầm điều gì)",
+    cancel_confirm: "Tôi xác nhận: huỷ cuộc bỏ phiếu này; các phiếu đã bỏ sẽ không được kiểm.",
+    err_cancel_confirm: "Đánh dấu ô xác nhận để huỷ cuộc bỏ phiếu.",
+    st_cancelled: "đã huỷ",
     confirm_title: "Xác nhận kết quả kiểm phiếu giấy",
     confirm_intro: "Anh/chị xác nhận, thay mặt đơn vị, rằng kết quả dưới đây đúng với biên bản kiểm phiếu tại hội nghị. Xác nhận được ghi vào sổ và không rút lại được.",
     confirm_as: "Xác nhận thay mặt",
@@ -832,6 +887,13 @@ pub static MANAGE_EN: ManageStrings = ManageStrings {
     set_aside_reason: "Reason (which trustees could not post their shares, and why)",
     set_aside_confirm: "I confirm: the electronic ballots of this round will not be counted; the round is counted on paper at the meeting.",
     err_set_aside_confirm: "Tick the confirmation to set the electronic count aside.",
+    cancel: "Cancel the vote",
+    cancel_title: "Cancel a vote opened by mistake",
+    cancel_intro: "The secretariat can cancel a vote opened by mistake (wrong candidates, wrong number of seats…) while none of its rounds is counted, giving the reason. Once cancelled, no key-generation step, ballot, decryption share or count is taken; the ballots already cast are never decrypted nor counted. The cancellation goes into the record and cannot be undone; a new vote may be opened for the same award.",
+    cancel_reason: "Reason (what was opened by mistake)",
+    cancel_confirm: "I confirm: cancel this vote; its ballots will not be counted.",
+    err_cancel_confirm: "Tick the confirmation to cancel the vote.",
+    st_cancelled: "cancelled",
     confirm_title: "Confirm the paper count",
     confirm_intro: "On behalf of the unit, you confirm that the count below matches the counting team's minutes at the meeting. The confirmation goes into the record and cannot be withdrawn.",
     confirm_as: "Confirm on behalf of",
@@ -872,6 +934,16 @@ pub fn manage(lang_code: &str) -> &'static ManageStrings {
         &MANAGE_EN
     } else {
         &MANAGE_VI
+    }
+}
+
+/// The refusal of an award vote opened while another award vote of the year, `{election}`,
+/// may still elect its candidates `{units}` (one achievement earns one award).
+pub fn candidates_open(lang_code: &str) -> &'static str {
+    if lang_code == "en" {
+        "The award vote «{election}» is not over and may still elect {units}: finish or cancel it before opening another award vote of the year with them (one achievement earns one award)."
+    } else {
+        "Cuộc bỏ phiếu khen thưởng «{election}» chưa kết thúc và còn có thể chọn {units}: hoàn thành hoặc huỷ cuộc đó trước khi mở cuộc bỏ phiếu khen thưởng khác của năm có các đơn vị này (mỗi thành tích chỉ được đề nghị một hình thức khen thưởng)."
     }
 }
 
@@ -1016,6 +1088,18 @@ pub fn error(lang_code: &str, code: &str) -> Option<&'static str> {
             "Kết quả kiểm phiếu giấy đã được hai thành viên xác nhận: không rút được.",
             "Two members confirmed this paper count: it cannot be withdrawn.",
         ),
+        "election_cancelled" => (
+            "Cuộc bỏ phiếu này đã bị Văn phòng cụm huỷ: không nhận thêm bước tạo khoá, phiếu, phần giải mã hay kết quả nào.",
+            "This vote was cancelled by the secretariat: no key-generation step, ballot, decryption share or count is taken any more.",
+        ),
+        "election_counted" => (
+            "Đã có vòng được kiểm phiếu: cuộc bỏ phiếu đã kiểm phiếu không huỷ được.",
+            "A round is already counted: a counted vote cannot be cancelled.",
+        ),
+        "election_candidates_open" => (
+            "Cuộc bỏ phiếu khen thưởng khác của năm chưa kết thúc và còn có thể chọn các ứng viên của cuộc này: hoàn thành hoặc huỷ cuộc đó trước (mỗi thành tích chỉ được đề nghị một hình thức khen thưởng).",
+            "Another award vote of the year is not over and may still elect this vote's candidates: finish or cancel it first (one achievement earns one award).",
+        ),
         "count_set_aside" => (
             "Kiểm phiếu điện tử của vòng này đã dừng: vòng được kiểm phiếu giấy, không nhận thêm phần giải mã.",
             "The electronic count of this round was set aside: it is counted on paper, and no decryption share is taken.",
@@ -1081,6 +1165,7 @@ pub fn event_kind(lang_code: &str, kind: &str) -> Option<&'static str> {
             "Dừng kiểm phiếu điện tử, chuyển sang kiểm phiếu giấy",
             "Electronic count set aside",
         ),
+        "election_cancelled" => ("Huỷ cuộc bỏ phiếu", "Vote cancelled"),
         _ => return None,
     };
     Some(if lang_code == "en" { en } else { vi })
@@ -1223,6 +1308,7 @@ mod tests {
                 s.ev_paper_confirmed,
                 s.ev_paper_withdrawn,
                 s.ev_count_set_aside,
+                s.ev_election_cancelled,
             ] {
                 assert!(sentence.ends_with('.'), "{sentence}");
             }

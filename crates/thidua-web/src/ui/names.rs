@@ -297,6 +297,22 @@ pub fn domain_error_in(
                 ],
             )
         }
+        E::ElectionCandidatesOpen { election, units } => {
+            let title = thidua_domain::ElectionId::parse(election)
+                .ok()
+                .and_then(|id| state.elections.get(&id))
+                .map_or_else(|| election.clone(), |e| e.title.to_string());
+            fill(
+                crate::i18n::votes::candidates_open(lang.code()),
+                &[
+                    ("election", title),
+                    (
+                        "units",
+                        units.split(", ").map(unit_name).collect::<Vec<_>>().join(", "),
+                    ),
+                ],
+            )
+        }
         E::NotMember { unit, year, .. } => fill(
             t.err_not_member,
             &[("unit", unit_name(unit)), ("year", year.to_string())],

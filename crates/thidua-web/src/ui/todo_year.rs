@@ -494,6 +494,9 @@ fn openings(t: &Strings, state: &State, viewer: &Viewer) -> Vec<Todo> {
 /// trustee unit's ceremony step or decryption share ([`trustee_steps`]); a paper count to
 /// confirm and a tie to decide for a unit the viewer leads.
 fn election(t: &Strings, state: &State, viewer: &Viewer, e: &Election) -> Vec<Todo> {
+    if e.is_cancelled() {
+        return Vec::new();
+    }
     let led = viewer.scope.led_units();
     let m = crate::i18n::votes::manage(t.lang_code);
     let title = || vec![Named::data(e.title.to_string())];

@@ -1049,10 +1049,11 @@ fn set_aside_json(r: &thidua_domain::votes::Round) -> serde_json::Value {
 }
 
 /// The votes the replay checked (every ballot, ceremony message, share and count was checked
-/// as its event was applied), each counted round's result, and each round whose electronic
-/// count was set aside.
+/// as its event was applied), each counted round's result, each round whose electronic
+/// count was set aside, and each cancelled election (its ballots never counted).
 fn votes_json(state: &thidua_domain::State) -> serde_json::Value {
-    let rounds = || state.elections.values().flat_map(|e| &e.rounds);
+    let live = || state.elections.values().filter(|e| !e.is_cancelled());
+    let rounds = || live().flat_map(|e| &e.rounds);
     let counted: Vec<serde_json::Value> = state
         .elections
         .values()
@@ -1068,9 +1069,7 @@ fn votes_json(state: &thidua_domain::State) -> serde_json::Value {
             }))
         })
         .collect();
-    let awaiting: Vec<serde_json::Value> = state
-        .elections
-        .values()
+    let awaiting: Vec<serde_json::Value> = live()
         .flat_map(|e| e.rounds.iter().map(move |r| (e, r)))
         .filter(|(_, r)| r.set_aside.is_some() && r.count.is_none())
         .map(|(e, r)| {
@@ -1087,5 +1086,24 @@ fn votes_json(state: &thidua_domain::State) -> serde_json::Value {
         "decryption_shares": rounds().map(|r| r.shares.len()).sum::<usize>(),
         "rounds": counted,
         "awaiting_paper_count": awaiting,
+        "cancelled": cancelled_json(state),
     })
+}
+
+/// Each cancelled election: the record, its time, the reason and the ballots left uncounted.
+fn cancelled_json(state: &thidua_domain::State) -> Vec<serde_json::Value> {
+    state
+        .elections
+        .values()
+        .filter_map(|e| {
+            let c = e.cancelled.as_ref()?;
+            Some(serde_json::json!({
+                "election": e.id,
+                "record": c.index,
+                "time_ms": c.time_ms,
+                "reason": c.reason,
+                "uncounted_ballots": e.rounds.iter().map(|r| r.ballots.len()).sum::<usize>(),
+            }))
+        })
+        .collect()
 }

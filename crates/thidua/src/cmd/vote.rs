@@ -141,7 +141,9 @@ impl<'a> Api<'a> {
             .call()
             .map_err(describe)?
             .into_json()?;
-        Ok(serde_json::from_value(body["election"].clone())?)
+        let e: Election = serde_json::from_value(body["election"].clone())?;
+        check_not_cancelled(&e)?;
+        Ok(e)
     }
 
     /// Executes a vote command; returns the log index of its first event.
@@ -378,6 +380,20 @@ fn write_secret(path: &Path, text: &str) -> anyhow::Result<()> {
     file.write_all(text.as_bytes())?;
     file.sync_all()?;
     std::fs::rename(&tmp, path)?;
+    Ok(())
+}
+
+/// Refuses to act on an election the secretariat cancelled: nothing about it is taken any more
+/// (the server would refuse it too), so nothing is made or sent.
+fn check_not_cancelled(e: &Election) -> anyhow::Result<()> {
+    if let Some(c) = &e.cancelled {
+        bail!(
+            "cuộc bỏ phiếu {id} đã bị Văn phòng cụm huỷ (mục {index} của sổ ghi; lý do: {reason}):              không tạo, không gửi gì / the vote {id} was cancelled by the cluster's secretariat              (record {index}; reason: {reason}): nothing was made or sent",
+            id = e.id,
+            index = c.index,
+            reason = c.reason,
+        );
+    }
     Ok(())
 }
 

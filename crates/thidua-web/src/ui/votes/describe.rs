@@ -271,5 +271,13 @@ pub fn describe<'a>(t: &'a Strings, state: &State, vote: &VoteEvent) -> Parts<'a
             vec![("election", el(e)), ("round", plain(round.to_string()))],
             vec![(s.set_aside_reason, vec![Named::data(reason.as_str())])],
         ),
+        V::ElectionCancelled {
+            election: e,
+            reason,
+        } => (
+            s.ev_election_cancelled,
+            vec![("election", el(e))],
+            vec![(s.cancelled_reason, vec![Named::data(reason.as_str())])],
+        ),
     }
 }

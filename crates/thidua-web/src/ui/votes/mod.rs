@@ -342,8 +342,9 @@ fn round_view(state: &thidua_domain::State, viewer: &Viewer, e: &Election, r: &R
     }
 }
 
-/// Ranked units left out of an election's candidates, each told with why: "Công an tỉnh Kiên
-/// Giang: đã được đề nghị ở cuộc bỏ phiếu …" ([`votes::left_out_of`], [`votes::left_out`]).
+/// Units left out of an election's candidates, each told with why: "Công an tỉnh Kiên Giang:
+/// đã được đề nghị ở cuộc bỏ phiếu …" ([`votes::left_out_of`], [`votes::left_out`]) — the
+/// reasons `votes::candidates` decides, which the vote-count minutes tell too.
 pub(crate) fn left_out(
     state: &thidua_domain::State,
     s: &VoteStrings,
@@ -365,10 +366,48 @@ pub(crate) fn left_out(
                     names::unit(state, &into),
                     Named::plain(")"),
                 ]),
+                LeftOut::StandsAs { unit } => told.extend([
+                    Named::plain(format!("{} ", s.left_stands_as)),
+                    names::unit(state, &unit),
+                ]),
+                LeftOut::NotRanked => told.push(Named::plain(s.left_not_ranked)),
+                LeftOut::DisciplinePending => told.push(Named::plain(s.left_discipline)),
+                LeftOut::Ineligible { basis } => told.extend([
+                    Named::plain(format!("{} ", s.left_ineligible)),
+                    Named::data(basis.as_str()),
+                ]),
+                LeftOut::ElectedInRound { round } => told.push(Named::plain(
+                    s.left_elected_in_round.replace("{round}", &round.to_string()),
+                )),
+                LeftOut::NotCarried { round } => told.push(Named::plain(
+                    s.left_not_carried.replace("{round}", &round.to_string()),
+                )),
+                LeftOut::NotListed => told.push(Named::plain(s.left_not_listed)),
             }
             told
         })
         .collect()
+}
+
+/// What the election page says of a cancelled election: who cancelled it, when, the record,
+/// and the reason.
+fn cancelled_notice(
+    state: &thidua_domain::State,
+    viewer: &Viewer,
+    e: &Election,
+) -> Option<(String, String)> {
+    let c = e.cancelled.as_ref()?;
+    let s = strings(viewer.lang.code());
+    let by = names::actor(viewer.lang.strings(), &viewer.scope, state, &c.by).text;
+    let notice = crate::i18n::fill(
+        s.cancelled_notice,
+        &[
+            ("by", by),
+            ("time", crate::format::time_ms(c.time_ms)),
+            ("index", c.index.to_string()),
+        ],
+    );
+    Some((notice, c.reason.to_string()))
 }
 
 /// One voting-key registration as the election page lists it.
@@ -437,8 +476,10 @@ struct ElectionPage {
     year: i32,
     award: &'static str,
     candidates: Vec<Named>,
-    /// The ranked units left out of the candidates, each told with why.
+    /// The members left out of the candidates, each told with why.
     left_out: Vec<Vec<Named>>,
+    /// The election's cancellation: the notice (who, when, the record) and the reason.
+    cancelled: Option<(String, String)>,
     seats: u32,
     approval: String,
     quorum: String,
@@ -540,6 +581,7 @@ async fn election_page(
             .map(|u| names::unit(&state, u))
             .collect(),
         left_out: left_out(&state, s, votes::left_out_of(&state, &e)),
+        cancelled: cancelled_notice(&state, &viewer, &e),
         keys: key_registrations(&state, &viewer, &e),
         key_notices: key_changed_notices(&state, &viewer, &e),
         seats: e.seats,

@@ -33,6 +33,8 @@ pub struct Actions {
     pub confirm: Vec<(String, Named)>,
     /// The viewer's led units (head, deputy) that may record a tie decision.
     pub tie: Vec<(String, Named)>,
+    /// The secretariat may cancel the election (none of its rounds counted, not cancelled).
+    pub cancel: bool,
     pub manages: bool,
 }
 
@@ -45,6 +47,7 @@ impl Actions {
             || self.set_aside.is_some()
             || !self.confirm.is_empty()
             || !self.tie.is_empty()
+            || self.cancel
     }
 }
 
@@ -152,7 +155,7 @@ pub(super) fn paper_entry_round(e: &Election) -> Option<&thidua_domain::votes::R
 /// ballots and encrypted totals (the quorum voted), no count, and fewer posted shares than the
 /// trustees needed; not already set aside.
 pub fn undecrypted_round(e: &Election) -> Option<&thidua_domain::votes::Round> {
-    e.rounds.last().filter(|r| {
+    e.rounds.last().filter(|_| !e.is_cancelled()).filter(|r| {
         r.closed_at.is_some()
             && r.count.is_none()
             && r.set_aside.is_none()
@@ -196,8 +199,28 @@ pub fn leader_actions(
     (confirm, tie)
 }
 
+/// Whether the election may be cancelled now, as the domain rules it: not cancelled, none of
+/// its rounds counted.
+pub(super) fn cancellable(e: &Election) -> bool {
+    !e.is_cancelled() && e.rounds.iter().all(|r| r.count.is_none())
+}
+
+/// What the viewer may do on the election page now: nothing once it is cancelled.
 pub fn actions(state: &thidua_domain::State, viewer: &Viewer, e: &Election) -> Actions {
     let manages = manages(viewer, &e.cluster);
+    if e.is_cancelled() {
+        return Actions {
+            close: None,
+            second_round: false,
+            paper: None,
+            withdraw: None,
+            set_aside: None,
+            confirm: Vec::new(),
+            tie: Vec::new(),
+            cancel: false,
+            manages,
+        };
+    }
     let open = e.current_round();
     let (confirm, tie) = leader_actions(state, viewer, e);
     Actions {
@@ -212,6 +235,7 @@ pub fn actions(state: &thidua_domain::State, viewer: &Viewer, e: &Election) -> A
         set_aside: undecrypted_round(e).filter(|_| manages).map(|r| r.number),
         confirm,
         tie,
+        cancel: manages && cancellable(e),
         manages,
     }
 }

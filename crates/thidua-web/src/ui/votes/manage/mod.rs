@@ -5,7 +5,8 @@
 //! confirmation), opens the second round where the domain allows it, enters a paper count and
 //! withdraws one not yet confirmed (with a reason, to enter the corrected count), sets aside
 //! the electronic count of a closed round too few trustees can decrypt (with a reason and a
-//! confirmation, to count the round on paper); a member's
+//! confirmation, to count the round on paper), cancels an election none of whose rounds is
+//! counted (with a reason and a confirmation); a member's
 //! leader confirms a paper count; the head or the deputy records a tie decision.
 //!
 //! The acts that bind — recording a paper count, confirming one, deciding a tie — ask for the
@@ -71,6 +72,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/elections/{id}/set-aside",
             get(set_aside_page).post(set_aside_count),
+        )
+        .route(
+            "/elections/{id}/cancel",
+            get(cancel_page).post(cancel_election),
         )
 }
 
@@ -219,6 +224,9 @@ pub struct VotesSection {
 
 /// An election's state in words: the ceremony, or the last round's state.
 pub fn state_label(m: &ManageStrings, s: &VoteStrings, e: &Election) -> String {
+    if e.is_cancelled() {
+        return m.st_cancelled.to_owned();
+    }
     let Some(r) = e.rounds.last() else {
         return String::new();
     };
@@ -294,6 +302,7 @@ pub fn cluster_section(
 }
 
 mod actions;
+mod cancel;
 mod open;
 mod paper;
 mod round;
@@ -301,6 +310,7 @@ mod set_aside;
 mod tie;
 
 use actions::*;
+use cancel::*;
 pub use actions::{actions, leader_actions, second_round_due, undecrypted_round, Actions};
 pub use open::opening_due;
 use open::*;
