@@ -406,6 +406,7 @@ const VOTE_COMMANDS: &[&str] = &[
     "confirm_paper_count",
     "withdraw_paper_count",
     "abandon_electronic_count",
+    "cancel_election",
 ];
 
 /// A reporting window's key (`M01`, `Q1`, `Y`: the movement's calendar).

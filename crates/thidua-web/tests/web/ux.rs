@@ -804,16 +804,17 @@ fn election_page_names_the_key_ceremony_steps() {
     use thidua_domain::votes::{AwardKind, Fraction, VoteCommand};
     let app = super::support::spawn(super::support::Backend::Sqlite).unwrap();
     super::votes::election(&app);
-    // A second vote, its key ceremony not started.
+    // A second vote (next year's head: an award vote could not open while the flag's may
+    // still elect its candidates), its key ceremony not started.
     app.service
         .execute(
             &Actor::User(thidua_domain::UserId::parse("thuky12").unwrap()),
             Command::Vote(VoteCommand::OpenElection {
-                election: thidua_domain::ElectionId::parse("bang-khen-2024").unwrap(),
+                election: thidua_domain::ElectionId::parse("cum-truong-2025").unwrap(),
                 cluster: thidua_domain::ClusterId::parse("cum-12").unwrap(),
                 year: 2024,
-                award: AwardKind::Certificate,
-                title: Text::parse("t", "Đề nghị tặng Bằng khen năm 2024", 300).unwrap(),
+                award: AwardKind::Head,
+                title: Text::parse("t", "Bầu cụm trưởng năm 2025", 300).unwrap(),
                 seats: 1,
                 approval: Fraction { num: 4, den: 5 },
                 quorum: Fraction { num: 2, den: 3 },
@@ -828,7 +829,7 @@ fn election_page_names_the_key_ceremony_steps() {
         "{done}"
     );
     assert!(!done.contains("5/5 ·") && !done.contains("id=\"ceremony-steps\""));
-    let waiting = kg.get("/elections/bang-khen-2024").body;
+    let waiting = kg.get("/elections/cum-truong-2025").body;
     for step in [
         "<li>Cam kết phần khoá của đơn vị: 0/5 đơn vị giữ khoá đã gửi</li>",
         "<li>Công bố phần khoá công khai: 0/5 đơn vị giữ khoá đã gửi</li>",
@@ -838,7 +839,7 @@ fn election_page_names_the_key_ceremony_steps() {
         assert!(waiting.contains(step), "{step}: {waiting}");
     }
     english(&kg);
-    let waiting = kg.get("/elections/bang-khen-2024").body;
+    let waiting = kg.get("/elections/cum-truong-2025").body;
     assert!(
         waiting.contains("<li>Confirmation of the joint ballot key: 0 of 5 trustees done</li>"),
         "{waiting}"

@@ -387,11 +387,13 @@ pub(super) fn english(c: &super::support::Client) {
 fn vote_pages_read_in_both_languages() {
     let app = spawn(Backend::Sqlite).unwrap();
     let mut rehearsal = election(&app);
+    // A one-seat vote beside the flag's: next year's head (an award vote could not open
+    // while the flag's may still elect its candidates).
     open_with_key(
         &app,
-        "bang-khen-2024",
-        AwardKind::Certificate,
-        "Đề nghị tặng Bằng khen năm 2024",
+        "cum-truong-2025",
+        AwardKind::Head,
+        "Bầu cụm trưởng năm 2025",
         1,
         12,
     );
@@ -448,7 +450,7 @@ fn vote_pages_read_in_both_languages() {
     // The ballot page's refusal of too many ticks: one seat, one unit.
     let leader = super::support::signed_in(&app, "lanhdao-kg");
     english(&leader);
-    let one = leader.get("/elections/bang-khen-2024/vote?unit=ca-kg").body;
+    let one = leader.get("/elections/cum-truong-2025/vote?unit=ca-kg").body;
     assert!(one.contains("Choose at most 1 unit; untick some."), "{one}");
     let two = leader.get(&format!("{election_path}/vote?unit=ca-kg")).body;
     assert!(
@@ -1321,7 +1323,7 @@ fn trustees_are_told_their_key_ceremony_step() {
     let app = spawn(Backend::Sqlite).unwrap();
     election(&app);
     let secretariat = Actor::User(UserId::parse("thuky12").unwrap());
-    let id = ElectionId::parse("co-chinh-phu-2024").unwrap();
+    let id = ElectionId::parse("cum-truong-2025").unwrap();
     app.service
         .execute(
             &secretariat,
@@ -1329,8 +1331,8 @@ fn trustees_are_told_their_key_ceremony_step() {
                 election: id.clone(),
                 cluster: ClusterId::parse("cum-12").unwrap(),
                 year: 2024,
-                award: AwardKind::GovernmentFlag,
-                title: text("Đề nghị tặng Cờ thi đua của Chính phủ năm 2024"),
+                award: AwardKind::Head,
+                title: text("Bầu cụm trưởng năm 2025"),
                 seats: 1,
                 approval: Fraction { num: 4, den: 5 },
                 quorum: Fraction { num: 2, den: 3 },
@@ -1344,7 +1346,7 @@ fn trustees_are_told_their_key_ceremony_step() {
         let user = VOTERS.iter().find(|(_, x)| *x == u.as_str()).unwrap().0;
         super::support::signed_in(&app, user)
     };
-    let link = |u: &UnitId| format!("href=\"/elections/co-chinh-phu-2024#trustee-{u}\"");
+    let link = |u: &UnitId| format!("href=\"/elections/cum-truong-2025#trustee-{u}\"");
     let (first, last) = (&e.members[0], &e.members[4]);
     for (u, c) in &commands[..4] {
         app.service
@@ -1364,7 +1366,7 @@ fn trustees_are_told_their_key_ceremony_step() {
             .unwrap();
     }
     let second = &e.members[1];
-    let page = login(second).get("/elections/co-chinh-phu-2024").body;
+    let page = login(second).get("/elections/cum-truong-2025").body;
     assert!(page.contains(&format!("id=\"trustee-{second}\"")), "{page}");
     assert!(
         page.contains(&format!("thidua trustee step --server {}", app.base)),
@@ -1372,7 +1374,7 @@ fn trustees_are_told_their_key_ceremony_step() {
     );
     assert!(
         page.contains(&format!(
-            "--election co-chinh-phu-2024 --unit {second} --state"
+            "--election cum-truong-2025 --unit {second} --state"
         )),
         "{page}"
     );

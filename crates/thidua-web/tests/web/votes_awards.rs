@@ -211,3 +211,70 @@ fn voting_key_registrations_are_shown_and_a_changed_key_told_to_the_leader() {
     let page = leader.get("/elections/co-bo-2024").body;
     assert!(page.contains("id=\"rerun-1\""), "{page}");
 }
+
+/// While an award vote may still elect its candidates, another award vote of the year sharing
+/// them is refused, naming the vote and the units; the secretariat — only it — cancels the vote
+/// opened by mistake, with a reason and the confirmation box: the page then says who cancelled
+/// it and why, offers no action, a paper count is refused, and the other award vote opens.
+#[test]
+fn a_vote_opened_by_mistake_is_cancelled_by_the_secretariat_and_another_opens() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    standings(&app);
+    let secretariat = signed_in(&app, "thuky12");
+    let head = signed_in(&app, "lanhdao-kg");
+    let res = open(&secretariat, "certificate", "2");
+    assert_eq!(res.status, 303, "{}", res.body);
+    let res = open(&secretariat, "ministry_flag", "4");
+    assert_eq!(res.status, 422, "{}", res.body);
+    assert!(
+        res.body.contains("Cuộc bỏ phiếu khen thưởng «Đề nghị tặng Cờ thi đua của Bộ Công an năm 2024» chưa kết thúc và còn có thể chọn Công an tỉnh Kiên Giang, "),
+        "{}",
+        res.body
+    );
+    let page = format!("/elections/{CERTIFICATE}");
+    let cancel = format!("/elections/{CERTIFICATE}/cancel");
+    // A member's leader neither sees the form nor may post it.
+    assert!(!head.get(&page).body.contains("id=\"cancel-election\""));
+    let fields = [("reason", "Mở nhầm số đơn vị được chọn"), ("confirm", "1")];
+    assert_eq!(post(&head, &cancel, &fields).status, 403);
+    assert!(secretariat
+        .get(&page)
+        .body
+        .contains(&format!("id=\"cancel-election\" href=\"{cancel}\"")));
+    let form = secretariat.get(&cancel);
+    assert_eq!(form.status, 200, "{}", form.body);
+    assert!(form.body.contains("name=\"confirm\""), "{}", form.body);
+    // The confirmation box is required.
+    let res = post(&secretariat, &cancel, &fields[..1]);
+    assert_eq!(res.status, 422, "{}", res.body);
+    assert!(res.body.contains("Đánh dấu ô xác nhận để huỷ cuộc bỏ phiếu."));
+    let res = post(&secretariat, &cancel, &fields);
+    assert_eq!(res.status, 303, "{}", res.body);
+    let id = ElectionId::parse(CERTIFICATE).unwrap();
+    assert!(app.service.read().election(&id).unwrap().is_cancelled());
+    let body = head.get(&page).body;
+    assert!(body.contains("id=\"election-cancelled\""), "{body}");
+    assert!(body.contains("Cuộc bỏ phiếu đã bị huỷ bởi"), "{body}");
+    assert!(
+        body.contains("Lý do huỷ: <q lang=\"vi\">Mở nhầm số đơn vị được chọn</q>"),
+        "{body}"
+    );
+    assert!(body.contains("đã huỷ"), "{body}");
+    assert!(!body.contains("id=\"election-actions\""), "{body}");
+    // Nothing more is taken: a paper count is refused, the form gone.
+    let res = post(
+        &secretariat,
+        &format!("/elections/{CERTIFICATE}/paper"),
+        &paper_of("1", &["2", "2", "1", "0"])
+            .iter()
+            .map(|(k, v)| (k.as_str(), *v))
+            .collect::<Vec<_>>(),
+    );
+    assert_ne!(res.status, 303, "{}", res.body);
+    // The history names the cancellation and its reason.
+    let history = secretariat.get("/history?kind=election_cancelled").body;
+    assert!(history.contains("Mở nhầm số đơn vị được chọn"), "{history}");
+    // The other award vote opens now.
+    let res = open(&secretariat, "ministry_flag", "4");
+    assert_eq!(res.status, 303, "{}", res.body);
+}
