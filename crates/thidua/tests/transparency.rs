@@ -953,6 +953,13 @@ fn trustees_run_the_key_ceremony_and_decrypt_the_count_with_the_command_line() {
             Err(e) => panic!("{e}"),
         }
     };
+    // The demonstration's Government flag vote may still elect Cà Mau and Hậu Giang: the
+    // secretariat cancels it (opened to show a vote in progress), or no other award vote of
+    // the year opens beside it (one achievement, one award).
+    command(VoteCommand::CancelElection {
+        election: ElectionId::parse("co-thi-dua-chinh-phu-2024").unwrap(),
+        reason: Text::parse("reason", "Bỏ phiếu bằng khen trước (kiểm thử)", 1000).unwrap(),
+    });
     // The secretariat opens a certificate vote among the year's published nominees: one seat,
     // 80% of the membership to pass, a quorum of two thirds, trustees 3 of 5.
     command(VoteCommand::OpenElection {
@@ -998,6 +1005,22 @@ fn trustees_run_the_key_ceremony_and_decrypt_the_count_with_the_command_line() {
             .env("THIDUA_TOKEN", &tokens[i]);
         cmd
     };
+    // A leader's `thidua vote` in the cancelled vote is refused, in both languages, before
+    // anything is made.
+    let gov_key = dir.join("gov.vote.key");
+    let out = run(thidua()
+        .env("THIDUA_LOG_KEY", log_key.trim())
+        .env("THIDUA_TOKEN", &tokens[0])
+        .args(["vote", "--server", &url, "--election", "co-thi-dua-chinh-phu-2024"])
+        .args(["--unit", "ca-kg", "--approve", "ca-cm", "--key"])
+        .arg(&gov_key));
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("đã bị Văn phòng cụm huỷ") && err.contains("was cancelled by the cluster's secretariat"),
+        "{err}"
+    );
+    assert!(!gov_key.exists(), "no voting key was written");
     let state = |i: usize| dir.join(format!("{}.trustee.json", MEMBERS[i]));
     let step = |i: usize| ok(leader(&["trustee", "step"], i).arg("--state").arg(state(i)));
     // Another unit's leader (ca-kg's token for ca-ag) is refused before a secret state file
