@@ -1011,13 +1011,20 @@ fn trustees_run_the_key_ceremony_and_decrypt_the_count_with_the_command_line() {
     let out = run(thidua()
         .env("THIDUA_LOG_KEY", log_key.trim())
         .env("THIDUA_TOKEN", &tokens[0])
-        .args(["vote", "--server", &url, "--election", "co-thi-dua-chinh-phu-2024"])
+        .args([
+            "vote",
+            "--server",
+            &url,
+            "--election",
+            "co-thi-dua-chinh-phu-2024",
+        ])
         .args(["--unit", "ca-kg", "--approve", "ca-cm", "--key"])
         .arg(&gov_key));
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("đã bị Văn phòng cụm huỷ") && err.contains("was cancelled by the cluster's secretariat"),
+        err.contains("đã bị Văn phòng cụm huỷ")
+            && err.contains("was cancelled by the cluster's secretariat"),
         "{err}"
     );
     assert!(!gov_key.exists(), "no voting key was written");

@@ -16,7 +16,9 @@ use rust_decimal::Decimal;
 use thidua_domain::documents::{DocumentKind, Subject};
 use thidua_domain::ids::{ClusterId, ElectionId, UnitId};
 use thidua_domain::model::LeadershipPosition;
-use thidua_domain::votes::{self, outcome, AwardKind, Election, LeftOut, Outcome, Round, Tie, TieRule};
+use thidua_domain::votes::{
+    self, outcome, AwardKind, Election, LeftOut, Outcome, Round, Tie, TieRule,
+};
 use thidua_domain::{DomainError, State};
 use thidua_scoring::num::vi_dp;
 
@@ -231,7 +233,13 @@ fn not_candidates(state: &State, e: &Election, r: &Round, date: NaiveDate) -> Ve
 }
 
 /// Why a member is not a candidate of round `r`, as the minutes word it, units named at `date`.
-fn left_out_words(state: &State, e: &Election, r: &Round, why: &LeftOut, date: NaiveDate) -> String {
+fn left_out_words(
+    state: &State,
+    e: &Election,
+    r: &Round,
+    why: &LeftOut,
+    date: NaiveDate,
+) -> String {
     let next = e.year + 1;
     match why {
         LeftOut::Proposed { election } => {

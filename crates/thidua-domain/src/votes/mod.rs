@@ -394,7 +394,10 @@ pub enum VoteCommand {
     /// number of seats), with its reason, while none of its rounds is counted: its ballots are
     /// never decrypted nor counted, nobody acts on it any more, and it does not keep another
     /// vote for the same award from being opened.
-    CancelElection { election: ElectionId, reason: Text },
+    CancelElection {
+        election: ElectionId,
+        reason: Text,
+    },
 }
 
 /// What happened about votes (wrapped in `Payload::Vote`); each variant is its own event kind.
@@ -500,7 +503,10 @@ pub enum VoteEvent {
     },
     /// An election none of whose rounds was counted, cancelled by the secretariat with its
     /// reason: no vote event about it is taken after this one.
-    ElectionCancelled { election: ElectionId, reason: Text },
+    ElectionCancelled {
+        election: ElectionId,
+        reason: Text,
+    },
 }
 
 /// The kinds of [`VoteEvent`], in the order they were introduced.
@@ -595,10 +601,9 @@ impl VoteEvent {
 }
 
 pub use apply::{
-    replay_ceremony, replay_election, CastBallot, Ceremony, CeremonyFailure, Confirmation, Count,
-    Cancellation, Election, KeyRegistration, PaperRecord, Round, SetAside, TieRecord,
-    WithdrawnPaper,
-    CEREMONY_STEPS,
+    replay_ceremony, replay_election, Cancellation, CastBallot, Ceremony, CeremonyFailure,
+    Confirmation, Count, Election, KeyRegistration, PaperRecord, Round, SetAside, TieRecord,
+    WithdrawnPaper, CEREMONY_STEPS,
 };
 
 /// The permission a vote event needs: the secretariat of the election's cluster opens,

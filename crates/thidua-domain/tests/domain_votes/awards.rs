@@ -87,7 +87,13 @@ fn a_unit_proposed_for_one_award_is_left_out_of_the_others_and_an_award_is_voted
         v.w.err(&sec, opening("bk-1-2024", AwardKind::Certificate)),
         "election_candidates_open"
     );
-    v.w.ok(&sec, cancel(&gov, "Mở nhầm: chờ hội nghị quyết định cờ thi đua của Chính phủ"));
+    v.w.ok(
+        &sec,
+        cancel(
+            &gov,
+            "Mở nhầm: chờ hội nghị quyết định cờ thi đua của Chính phủ",
+        ),
+    );
     v.w.ok(&sec, opening("bk-1-2024", AwardKind::Certificate));
     assert_eq!(
         v.w.err(&sec, opening("bk-2-2024", AwardKind::Certificate)),
@@ -299,10 +305,9 @@ fn every_voting_key_registration_is_kept_with_who_made_it() {
 fn an_award_vote_is_not_opened_while_another_may_still_elect_its_candidates() {
     let mut v = election_for(AwardKind::MinistryFlag, Fraction { num: 4, den: 5 });
     let sec = user("thuky");
-    let refused = v
-        .w
-        .run(&sec, opening("bk-2024", AwardKind::Certificate))
-        .unwrap_err();
+    let refused =
+        v.w.run(&sec, opening("bk-2024", AwardKind::Certificate))
+            .unwrap_err();
     assert_eq!(
         refused,
         DomainError::ElectionCandidatesOpen {
@@ -338,7 +343,10 @@ fn an_election_not_counted_is_cancelled_by_the_secretariat_and_nothing_follows()
     v.close(1);
     v.decrypt(0, 1).unwrap();
     let reason = "Mở nhầm số đơn vị được chọn";
-    assert_eq!(v.w.err(&leader("ca-kg"), cancel(&el(), reason)), "forbidden");
+    assert_eq!(
+        v.w.err(&leader("ca-kg"), cancel(&el(), reason)),
+        "forbidden"
+    );
     v.w.ok(&sec, cancel(&el(), reason));
     let e = &v.w.state.elections[&el()];
     let c = e.cancelled.as_ref().unwrap();
@@ -398,7 +406,10 @@ fn each_member_left_out_of_a_round_has_its_own_reason() {
         },
     );
     let e = &v.w.state.elections[&el()];
-    assert_eq!(not_candidates(&v.w.state, e, &e.rounds[0]), vec![hg.clone()]);
+    assert_eq!(
+        not_candidates(&v.w.state, e, &e.rounds[0]),
+        vec![hg.clone()]
+    );
     // Nobody reaches 4/5 in round 1; round 2 is between Kiên Giang alone.
     paper_round(&mut v, &el(), 1, vec![1, 1]);
     v.w.ok(&sec, next_round(&el(), &["ca-kg"]));

@@ -308,7 +308,11 @@ pub fn domain_error_in(
                     ("election", title),
                     (
                         "units",
-                        units.split(", ").map(unit_name).collect::<Vec<_>>().join(", "),
+                        units
+                            .split(", ")
+                            .map(unit_name)
+                            .collect::<Vec<_>>()
+                            .join(", "),
                     ),
                 ],
             )

@@ -450,7 +450,9 @@ fn vote_pages_read_in_both_languages() {
     // The ballot page's refusal of too many ticks: one seat, one unit.
     let leader = super::support::signed_in(&app, "lanhdao-kg");
     english(&leader);
-    let one = leader.get("/elections/cum-truong-2025/vote?unit=ca-kg").body;
+    let one = leader
+        .get("/elections/cum-truong-2025/vote?unit=ca-kg")
+        .body;
     assert!(one.contains("Choose at most 1 unit; untick some."), "{one}");
     let two = leader.get(&format!("{election_path}/vote?unit=ca-kg")).body;
     assert!(

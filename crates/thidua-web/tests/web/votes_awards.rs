@@ -247,7 +247,9 @@ fn a_vote_opened_by_mistake_is_cancelled_by_the_secretariat_and_another_opens() 
     // The confirmation box is required.
     let res = post(&secretariat, &cancel, &fields[..1]);
     assert_eq!(res.status, 422, "{}", res.body);
-    assert!(res.body.contains("Đánh dấu ô xác nhận để huỷ cuộc bỏ phiếu."));
+    assert!(res
+        .body
+        .contains("Đánh dấu ô xác nhận để huỷ cuộc bỏ phiếu."));
     let res = post(&secretariat, &cancel, &fields);
     assert_eq!(res.status, 303, "{}", res.body);
     let id = ElectionId::parse(CERTIFICATE).unwrap();

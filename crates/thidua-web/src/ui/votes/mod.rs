@@ -377,7 +377,8 @@ pub(crate) fn left_out(
                     Named::data(basis.as_str()),
                 ]),
                 LeftOut::ElectedInRound { round } => told.push(Named::plain(
-                    s.left_elected_in_round.replace("{round}", &round.to_string()),
+                    s.left_elected_in_round
+                        .replace("{round}", &round.to_string()),
                 )),
                 LeftOut::NotCarried { round } => told.push(Named::plain(
                     s.left_not_carried.replace("{round}", &round.to_string()),

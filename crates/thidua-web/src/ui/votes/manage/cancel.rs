@@ -37,7 +37,10 @@ pub(super) fn cancel_view(
         return refused_at(viewer, e, cancel_refusal(e));
     }
     let mut errors = errors;
-    errors.name_fields(&[("reason", m.cancel_reason), ("cancel-confirm", m.cancel_confirm)]);
+    errors.name_fields(&[
+        ("reason", m.cancel_reason),
+        ("cancel-confirm", m.cancel_confirm),
+    ]);
     let res = render(&CancelPage {
         l: Layout::new(viewer, m.cancel_title),
         s,

@@ -310,8 +310,8 @@ mod set_aside;
 mod tie;
 
 use actions::*;
-use cancel::*;
 pub use actions::{actions, leader_actions, second_round_due, undecrypted_round, Actions};
+use cancel::*;
 pub use open::opening_due;
 use open::*;
 use paper::*;
