@@ -99,16 +99,9 @@ pub(super) async fn cancel_election(
         return refused_at(&viewer, &e, cancel_refusal(&e));
     }
     let m = manage(viewer.lang.code());
-    let reason_raw = form.get("reason");
-    let confirmed = form.get("confirm") == "1";
-    let mut errors = Errors::default();
-    let reason = Text::parse("reason", &reason_raw, limits::REASON)
-        .map_err(|err| errors.push("reason", viewer.lang.refusal(&err)))
-        .ok();
-    if !confirmed {
-        errors.push("cancel-confirm", m.err_cancel_confirm);
-    }
-    if let (Some(reason), true) = (reason, confirmed) {
+    let (reason_raw, confirmed, mut errors, reason) =
+        reason_confirmed(&viewer, &form, "cancel-confirm", m.err_cancel_confirm);
+    if let Some(reason) = reason {
         let command = VoteCommand::CancelElection {
             election: e.id.clone(),
             reason,

@@ -161,6 +161,28 @@ pub(super) async fn act(
     }
 }
 
+/// A destructive form's required `reason` and confirmation box (`confirm=1`): the reason as
+/// typed, whether the box is ticked, the errors beside the reason and the box (`confirm_id`,
+/// `not_confirmed` when unticked), and the reason once both are right.
+pub(super) fn reason_confirmed(
+    viewer: &Viewer,
+    form: &Submitted,
+    confirm_id: &'static str,
+    not_confirmed: &'static str,
+) -> (String, bool, Errors, Option<Text>) {
+    let raw = form.get("reason");
+    let confirmed = form.get("confirm") == "1";
+    let mut errors = Errors::default();
+    let reason = Text::parse("reason", &raw, limits::REASON)
+        .map_err(|err| errors.push("reason", viewer.lang.refusal(&err)))
+        .ok();
+    if !confirmed {
+        errors.push(confirm_id, not_confirmed);
+    }
+    let reason = reason.filter(|_| confirmed);
+    (raw, confirmed, errors, reason)
+}
+
 /// The round a form names (its hidden `round` field), else `default`.
 pub(super) fn round_in(form: &Submitted, default: u32) -> u32 {
     form.get("round").trim().parse().unwrap_or(default)

@@ -106,16 +106,9 @@ pub(super) async fn set_aside_count(
         return viewer_error(&viewer, conflict(set_aside_refusal(&e)));
     };
     let m = manage(viewer.lang.code());
-    let reason_raw = form.get("reason");
-    let confirmed = form.get("confirm") == "1";
-    let mut errors = Errors::default();
-    let reason = Text::parse("reason", &reason_raw, limits::REASON)
-        .map_err(|err| errors.push("reason", viewer.lang.refusal(&err)))
-        .ok();
-    if !confirmed {
-        errors.push("set-aside-confirm", m.err_set_aside_confirm);
-    }
-    if let (Some(reason), true) = (reason, confirmed) {
+    let (reason_raw, confirmed, mut errors, reason) =
+        reason_confirmed(&viewer, &form, "set-aside-confirm", m.err_set_aside_confirm);
+    if let Some(reason) = reason {
         let command = VoteCommand::AbandonElectronicCount {
             election: e.id.clone(),
             round: round_in(&form, number),
