@@ -737,15 +737,20 @@ impl State {
         Ok(())
     }
 
-    /// A merger or split: predecessors that do not continue are dissolved on its date.
+    /// A merger or split: predecessors that do not continue are dissolved on its date, and
+    /// their witness keys stop counting from here on (`State::record_witness_ends`). A member's
+    /// partial state that does not see its units keeps only the latter.
     fn apply_lineage_recorded(&mut self, change: &LineageChange) -> Result<(), DomainError> {
-        self.check_lineage(change)?;
-        for p in &change.predecessors {
-            if !change.successors.contains(p) {
-                let u = self.units.get_mut(p).expect("checked above");
-                u.dissolved = Some(change.effective);
-            }
+        if self.lineage_context_hidden(change) {
+            self.record_witness_ends(change);
+            return Ok(());
         }
+        self.check_lineage(change)?;
+        for p in crate::witness::ceased_units(change) {
+            let u = self.units.get_mut(p).expect("checked above");
+            u.dissolved = Some(change.effective);
+        }
+        self.record_witness_ends(change);
         self.lineage.push_back(change.clone());
         Ok(())
     }

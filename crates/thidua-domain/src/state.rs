@@ -116,7 +116,8 @@ pub struct State {
     pub clusters: OrdMap<ClusterId, ClusterState>,
     pub movements: OrdMap<MovementId, Movement>,
     pub covenants: OrdMap<CovenantId, Covenant>,
-    /// Each unit's current witness key, with which it cosigns checkpoints.
+    /// Each unit's current witness key, with which it cosigns checkpoints (kept when its unit
+    /// ceases: [`State::witnesses_at`] says it no longer counts).
     pub witness_keys: OrdMap<UnitId, WitnessKey>,
     /// Whose cosignatures count and how many make a checkpoint witnessed; `None`: the default
     /// (every registered witness, all but one of them needed).
@@ -178,13 +179,34 @@ pub enum WitnessChange {
     Key { unit: UnitId, key: WitnessKey },
     /// A policy recorded, `WitnessPolicy::set_at` being the index.
     Policy(WitnessPolicy),
+    /// A unit with a witness key ceased to exist (a merger or split recorded at `at`, effective
+    /// on `date`): its key counts for no checkpoint of more than `at` entries.
+    Ceased {
+        unit: UnitId,
+        date: NaiveDate,
+        at: u64,
+    },
+}
+
+/// A witness key that no longer counts because its unit ceased to exist.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CeasedWitness {
+    /// The key the unit last registered.
+    pub key: WitnessKey,
+    /// The day the unit ceased (the lineage change's effective date).
+    pub date: NaiveDate,
+    /// The log index of the lineage change that recorded its end.
+    pub at: u64,
 }
 
 /// The witness keys and the policy in force for a checkpoint of a given size.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct WitnessSet {
+    /// The keys that count: of units that had not ceased by that size.
     pub keys: BTreeMap<UnitId, WitnessKey>,
     pub policy: Option<WitnessPolicy>,
+    /// The keys of units whose end the log recorded before that size: they no longer count.
+    pub ceased: BTreeMap<UnitId, CeasedWitness>,
 }
 
 impl State {

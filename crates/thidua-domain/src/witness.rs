@@ -13,17 +13,26 @@
 //! force at that size ([`State::witnesses_at`]) — a later registration raises the quorum only
 //! for checkpoints that include it.
 //!
-//! A member replaying the part of the log it may read reads every witness event (the quorum
-//! depends on all of them) but not always the unit or the leader's role they name (another
-//! cluster's): in such a partial state the event is folded without the checks that need what is
-//! hidden (`State::witness_context_hidden`); a full replay checks them all.
+//! A key stops counting when its unit ceases: a merger or split that ends the unit
+//! (`lineage_recorded`) is kept in the same list at its own index (`WitnessChange::Ceased`),
+//! and checkpoints that include it no longer count the key (`WitnessSet::ceased` names it, with
+//! the day the unit ceased); checkpoints before it keep the set then in force. A unit whose end
+//! is recorded registers no key, even before its effective date, and a new policy cannot
+//! designate it (decide-time rules); a successor registers its own key.
+//!
+//! A member replaying the part of the log it may read reads every witness event and the end of
+//! every witness's unit (the quorum depends on all of them) but not always the units or the
+//! leader's role they name (another cluster's): in such a partial state the event is folded
+//! without the checks that need what is hidden (`State::witness_context_hidden`), a merger
+//! keeping only that the key stopped counting; a full replay checks them all.
 
 use crate::authz::{authorise, Permission};
 use crate::command::Command;
 use crate::error::DomainError;
 use crate::event::{Actor, Event, Payload};
 use crate::ids::UnitId;
-use crate::state::{State, WitnessChange, WitnessKey, WitnessSet};
+use crate::model::LineageChange;
+use crate::state::{CeasedWitness, State, WitnessChange, WitnessKey, WitnessSet};
 
 /// Decides a witness command at `time_ms` (the date a registering unit must exist on).
 pub(crate) fn decide(
@@ -40,14 +49,28 @@ pub(crate) fn decide(
             Ok(vec![Payload::WitnessKeyRegistered { unit, key }])
         }
         Command::SetWitnessPolicy { witnesses, quorum } => {
+            for unit in &witnesses {
+                not_ended(state, unit)?;
+            }
             Ok(vec![Payload::WitnessPolicySet { witnesses, quorum }])
         }
         other => unreachable!("not a witness command: {other:?}"),
     }
 }
 
-/// A unit may witness the log when it exists on `date` and belongs to a cluster of the log.
+/// A unit whose end the log records, even on a later date, is refused as dissolved then: its
+/// key would count for no checkpoint (a policy naming it, or its new key).
+fn not_ended(state: &State, unit: &UnitId) -> Result<(), DomainError> {
+    match state.unit(unit)?.dissolved {
+        Some(ended) => Err(state.inactive(unit, ended)),
+        None => Ok(()),
+    }
+}
+
+/// A unit may witness the log when its end is not recorded ([`not_ended`]), it exists on
+/// `date` and belongs to a cluster of the log.
 fn may_witness(state: &State, unit: &UnitId, date: chrono::NaiveDate) -> Result<(), DomainError> {
+    not_ended(state, unit)?;
     if !state.unit(unit)?.active_on(date) {
         return Err(state.inactive(unit, date));
     }
@@ -66,17 +89,29 @@ fn may_witness(state: &State, unit: &UnitId, date: chrono::NaiveDate) -> Result<
 
 impl State {
     /// The witness keys and the policy in force for a checkpoint of `size` entries: those
-    /// recorded by the events it includes (index below `size`), the newest of each.
+    /// recorded by the events it includes (index below `size`), the newest of each, less the
+    /// keys of units whose end those events record (kept apart in `WitnessSet::ceased`).
     pub fn witnesses_at(&self, size: u64) -> WitnessSet {
         let mut set = WitnessSet::default();
         for change in &self.witness_changes {
+            if change_index(change) >= size {
+                break;
+            }
             match change {
-                WitnessChange::Key { key, .. } if key.registered_at >= size => break,
-                WitnessChange::Policy(p) if p.set_at >= size => break,
-                WitnessChange::Key { unit, key } => {
-                    set.keys.insert(unit.clone(), key.clone());
-                }
+                WitnessChange::Key { unit, key } => match set.ceased.get_mut(unit) {
+                    Some(gone) => gone.key = key.clone(),
+                    None => {
+                        set.keys.insert(unit.clone(), key.clone());
+                    }
+                },
                 WitnessChange::Policy(p) => set.policy = Some(p.clone()),
+                WitnessChange::Ceased { unit, date, at } => {
+                    if let Some(key) = set.keys.remove(unit) {
+                        let (date, at) = (*date, *at);
+                        set.ceased
+                            .insert(unit.clone(), CeasedWitness { key, date, at });
+                    }
+                }
             }
         }
         set
@@ -84,16 +119,51 @@ impl State {
 
     /// Whether `payload` is a witness key registration whose unit, or whose leader's role, this
     /// partial state does not know (a member's replay, where another cluster's unit and its
-    /// leader are hidden): it is folded without the checks that need them.
+    /// leader are hidden), or the end of a witness's unit that it does not see
+    /// ([`State::lineage_context_hidden`]): it is folded without the checks that need them.
     pub(crate) fn witness_context_hidden(&self, event: &Event) -> bool {
         match &event.payload {
             Payload::WitnessKeyRegistered { unit, .. } if self.partial => {
                 !self.units.contains_key(unit)
                     || authorise(self, &event.actor, &Permission::LeadUnit(unit.clone())).is_err()
             }
+            Payload::LineageRecorded(change) => self.lineage_context_hidden(change),
             _ => false,
         }
     }
+
+    /// Whether this partial state does not see every unit of `change`: a member reads the end
+    /// of every witness's unit (the quorum depends on it), not always the units themselves.
+    pub(crate) fn lineage_context_hidden(&self, change: &LineageChange) -> bool {
+        self.partial
+            && change
+                .predecessors
+                .iter()
+                .chain(&change.successors)
+                .any(|u| !self.units.contains_key(u))
+    }
+
+    /// The units that `change` ends (predecessors that do not continue) and that have a witness
+    /// key: their keys count for no checkpoint that includes this event (at `self.size`).
+    pub(crate) fn record_witness_ends(&mut self, change: &LineageChange) {
+        for unit in ceased_units(change) {
+            if self.witness_keys.contains_key(unit) {
+                self.witness_changes.push_back(WitnessChange::Ceased {
+                    unit: unit.clone(),
+                    date: change.effective,
+                    at: self.size,
+                });
+            }
+        }
+    }
+}
+
+/// The predecessors of `change` that do not continue among its successors.
+pub fn ceased_units(change: &LineageChange) -> impl Iterator<Item = &UnitId> {
+    change
+        .predecessors
+        .iter()
+        .filter(|p| !change.successors.contains(p))
 }
 
 impl State {
@@ -163,6 +233,15 @@ impl State {
         self.witness_changes
             .push_back(WitnessChange::Policy(policy));
         Ok(())
+    }
+}
+
+/// The log index of the event that made `change`.
+fn change_index(change: &WitnessChange) -> u64 {
+    match change {
+        WitnessChange::Key { key, .. } => key.registered_at,
+        WitnessChange::Policy(p) => p.set_at,
+        WitnessChange::Ceased { at, .. } => *at,
     }
 }
 

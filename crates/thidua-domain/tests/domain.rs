@@ -1087,8 +1087,14 @@ fn only_a_unit_that_exists_and_belongs_to_a_cluster_registers_a_witness_key() {
     assert_eq!(code, "unit_dissolved");
     w.run_at(AUGUST_2025_MS, &sys, register("ca-ag", "ag"))
         .unwrap();
-    // Before the merger's date it existed.
-    w.ok(&sys, register("ca-kg", "kg"));
+    // Before the merger's date it still exists, but its end is recorded: its key would count
+    // for no checkpoint, so it is refused too, and a policy cannot designate it.
+    assert_eq!(w.err(&sys, register("ca-kg", "kg")), "unit_dissolved");
+    let policy = Command::SetWitnessPolicy {
+        witnesses: vec![u("ca-ag"), u("ca-kg")],
+        quorum: 1,
+    };
+    assert_eq!(w.err(&user("admin"), policy), "unit_dissolved");
     // A unit in no cluster of the log.
     w.ok(
         &sys,
@@ -1105,7 +1111,31 @@ fn only_a_unit_that_exists_and_belongs_to_a_cluster_registers_a_witness_key() {
         w.err(&sys, register("ca-tn", "tn")),
         "witness_outside_clusters"
     );
-    assert_eq!(w.state.witness_keys.len(), 2);
+    assert_eq!(w.state.witness_keys.len(), 1);
+}
+
+/// A witness key stops counting at the log index that records its unit's end (Kiên Giang
+/// merged into An Giang from 01/07/2025): a checkpoint that includes the merger does not count
+/// it and names it with the day; one before the merger keeps it.
+#[test]
+fn a_merger_ends_the_witness_key_of_the_unit_it_ends_from_its_index() {
+    let mut w = World::cluster();
+    let sys = Actor::System;
+    for unit in ["ca-kg", "ca-ag"] {
+        let key = witness_key(unit);
+        let unit = u(unit);
+        w.ok(&sys, Command::RegisterWitnessKey { unit, key });
+    }
+    let merger = w.state.size;
+    absorb_kg(&mut w);
+    let before = w.state.witnesses_at(merger);
+    assert_eq!(before.keys.len(), 2);
+    assert!(before.ceased.is_empty());
+    let after = w.state.witnesses_at(merger + 1);
+    assert_eq!(after.keys.keys().collect::<Vec<_>>(), [&u("ca-ag")]);
+    let kg = &after.ceased[&u("ca-kg")];
+    assert_eq!((kg.date, kg.at), (d(2025, 7, 1), merger));
+    assert_eq!(kg.key, w.state.witness_keys[&u("ca-kg")]);
 }
 
 /// Issue 10: the witness set is kept by log index; a checkpoint of size N is judged by what the

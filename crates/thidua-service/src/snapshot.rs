@@ -36,8 +36,9 @@ use crate::{LogKey, Service, ServiceError, View};
 /// `figures::Approval::submission`; format 11: when each inspection finding was entered,
 /// `yearend::Review::finding_times`; format 12: every change of the witness set by log index,
 /// `State::witness_changes`; format 13: an election's cancellation,
-/// `votes::Election::cancelled`).
-pub const FORMAT: &str = "thidua-snapshot/13";
+/// `votes::Election::cancelled`; format 14: the ends of witnesses' units among the witness
+/// changes, `WitnessChange::Ceased`).
+pub const FORMAT: &str = "thidua-snapshot/14";
 
 /// When the service writes snapshots by itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -174,7 +174,6 @@ fn main() {
             .build()
             .unwrap();
         let config = thidua_transparency::LogApiConfig {
-            quorum: thidua_transparency::Quorum::AllButOne,
             access: Arc::new(thidua_transparency::ReadAll),
         };
         let app = thidua_transparency::router(service, witnesses.clone(), config);

@@ -30,7 +30,7 @@ use thidua_domain::{Event, State};
 use thidua_service::Service;
 use thidua_store::witness::WitnessStore;
 
-use crate::cosign::{accept_cosignature, latest_witnessed_checkpoint, witness_set, Quorum};
+use crate::cosign::{accept_cosignature, latest_witnessed_checkpoint, witness_set};
 use crate::error::TransparencyError;
 use crate::log;
 
@@ -63,18 +63,18 @@ impl EntryAccess for ReadAll {
     }
 }
 
-/// Configuration of the public log endpoints.
+/// Configuration of the public log endpoints. There is no quorum to configure: it is the log's
+/// own (its recorded policy, else its default rule, [`crate::cosign::witness_set_at`]), the
+/// same for every reader.
 #[derive(Clone)]
 pub struct LogApiConfig {
-    pub quorum: Quorum,
     pub access: Arc<dyn EntryAccess>,
 }
 
 impl Default for LogApiConfig {
-    /// Quorum from `THIDUA_WITNESS_QUORUM` (default all but one), contents readable by nobody.
+    /// Contents readable by nobody.
     fn default() -> Self {
         Self {
-            quorum: Quorum::from_env(),
             access: Arc::new(ReadNothing),
         }
     }
@@ -303,8 +303,7 @@ pub async fn checkpoints(
     responses((status = 200, description = "C2SP signed note with the quorum's cosignatures", content_type = "text/plain", body = String),
               (status = 404, body = ErrorBody<'static>)))]
 pub async fn witnessed(AxumState(api): AxumState<Api>) -> Result<Response, TransparencyError> {
-    let quorum = api.config.quorum;
-    let w = blocking(move || latest_witnessed_checkpoint(&api.service, &*api.witnesses, quorum))
+    let w = blocking(move || latest_witnessed_checkpoint(&api.service, &*api.witnesses))
         .await?
         .ok_or_else(|| TransparencyError::NotFound("no witnessed checkpoint yet".into()))?;
     let mut response = note_response(w.note);
@@ -329,8 +328,13 @@ pub struct WitnessEntry {
     /// that registers another key replaces this one: only its newest key counts).
     pub registered_at: u64,
     /// Whether its cosignatures count towards `quorum` (under a policy, only the designated
-    /// units' do; a key that does not parse as a cosignature key never counts).
+    /// units' do; a key that does not parse as a cosignature key never counts, nor the key of
+    /// a unit that ceased).
     pub counts: bool,
+    /// The day its unit ceased to exist (`YYYY-MM-DD`), when the log records its end (a merger
+    /// or split): from that record on its key no longer counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ceased: Option<String>,
 }
 
 /// The witness policy recorded in the log (`witness_policy_set`).
@@ -349,21 +353,27 @@ pub struct WitnessPolicyDto {
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct WitnessList {
     /// Cosignatures (of witnesses that count) a checkpoint needs to be witnessed: the policy's
-    /// quorum, or without a policy the server's default over every registered key — all but
-    /// one, at least one (`THIDUA_WITNESS_QUORUM` sets a number) — 0 when no key is registered.
+    /// quorum, or without a policy the log's default rule over the keys that count — all but
+    /// one, at least one — 0 when no key was ever registered.
     pub quorum: u32,
+    /// The quorum is more than the witnesses that count (their units ceased, or designated
+    /// units have no key): no checkpoint can be witnessed until a new policy, or a successor
+    /// unit's key, is recorded.
+    #[serde(default)]
+    pub unmeetable: bool,
     /// The policy recorded in the log, if any.
     pub policy: Option<WitnessPolicyDto>,
     /// Every unit's current witness key, by unit id.
     pub witnesses: Vec<WitnessEntry>,
 }
 
-/// The witness keys registered in `state` and the quorum in force (`fallback` without a policy
-/// in the log), as `/api/v1/log/witnesses` serves them and the transparency page shows them.
-pub fn witness_list(state: &State, fallback: Quorum) -> WitnessList {
-    let (counting, quorum) = witness_set(state, fallback);
+/// The witness keys registered in `state` and the quorum in force ([`witness_set`]), as
+/// `/api/v1/log/witnesses` serves them and the transparency page shows them.
+pub fn witness_list(state: &State) -> WitnessList {
+    let in_force = witness_set(state);
     WitnessList {
-        quorum,
+        quorum: in_force.required,
+        unmeetable: in_force.unmeetable(),
         policy: state.witness_policy.as_ref().map(|p| WitnessPolicyDto {
             witnesses: p.witnesses.iter().map(|u| u.to_string()).collect(),
             quorum: p.quorum,
@@ -376,7 +386,12 @@ pub fn witness_list(state: &State, fallback: Quorum) -> WitnessList {
                 unit: unit.to_string(),
                 key: k.key.clone(),
                 registered_at: k.registered_at,
-                counts: counting.iter().any(|(u, _)| u == unit),
+                counts: in_force.keys.iter().any(|(u, _)| u == unit),
+                ceased: in_force
+                    .ceased
+                    .iter()
+                    .find(|(u, _)| u == unit)
+                    .map(|(_, date)| date.to_string()),
             })
             .collect(),
     }
@@ -390,7 +405,7 @@ pub fn witness_list(state: &State, fallback: Quorum) -> WitnessList {
 #[utoipa::path(get, path = "/api/v1/log/witnesses", tag = "log", security(()),
     responses((status = 200, body = WitnessList)))]
 pub async fn witness_keys(AxumState(api): AxumState<Api>) -> Json<WitnessList> {
-    Json(witness_list(&api.service.read(), api.config.quorum))
+    Json(witness_list(&api.service.read()))
 }
 
 fn hexes(hashes: &[[u8; 32]]) -> Vec<String> {

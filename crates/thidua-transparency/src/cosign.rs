@@ -1,8 +1,11 @@
 //! Witness cosignatures on the server side: a posted cosignature is checked against the witness
 //! key that the unit registered *in the log* (`WitnessKeyRegistered`) and against the stored,
 //! log-signed checkpoint of that size, then kept in the [`WitnessStore`]. A checkpoint cosigned
-//! by the quorum of the witness policy recorded in the log ([`witness_set`]) is *witnessed*.
+//! by the quorum of the witness policy recorded in the log, else of the log's default rule
+//! ([`witness_set`], [`default_quorum`]), is *witnessed*. A witness whose unit ceased no longer
+//! counts from the log index of its end ([`InForce::ceased`]).
 
+use chrono::NaiveDate;
 use thidua_domain::state::WitnessSet;
 use thidua_domain::{State, UnitId};
 use thidua_ledger::{open_checkpoint, Checkpoint, Cosignature, CosignatureVerifier, Verifier};
@@ -14,42 +17,63 @@ use crate::log::with_cosignatures;
 
 type Result<T> = std::result::Result<T, TransparencyError>;
 
-/// How many member units must cosign a checkpoint for it to count as witnessed.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Quorum {
-    /// All registered witnesses but one (at least one).
-    #[default]
-    AllButOne,
-    /// Exactly this many distinct units.
-    Units(u32),
+/// The witnesses whose cosignatures count for a checkpoint, how many it needs, and the keys
+/// that no longer count because their unit ceased: the one rule of the server's endpoints, the
+/// pages and `thidua verify` ([`witness_set_at`]).
+#[derive(Clone, Debug, Default)]
+pub struct InForce {
+    /// The units whose keys count, with their verifiers.
+    pub keys: Vec<(UnitId, CosignatureVerifier)>,
+    /// Cosignatures of those units a checkpoint needs (0: no witness was ever registered).
+    pub required: u32,
+    /// Units whose key stopped counting when the log recorded their end, with the day they
+    /// ceased.
+    pub ceased: Vec<(UnitId, NaiveDate)>,
+    /// Whether the quorum is a policy recorded in the log (else the log's default rule).
+    pub recorded: bool,
 }
 
-impl Quorum {
-    /// The environment variable that [`Quorum::from_env`] reads.
-    pub const ENV: &'static str = "THIDUA_WITNESS_QUORUM";
-
-    /// `THIDUA_WITNESS_QUORUM` as a positive number of units, or the default.
-    pub fn from_env() -> Self {
-        std::env::var(Self::ENV)
-            .ok()
-            .and_then(|v| v.trim().parse::<u32>().ok())
-            .filter(|n| *n > 0)
-            .map_or(Quorum::AllButOne, Quorum::Units)
-    }
-
-    /// Cosignatures needed when `registered` witness keys are registered (0 = none possible).
-    pub fn required(self, registered: usize) -> u32 {
-        match self {
-            _ if registered == 0 => 0,
-            Quorum::AllButOne => (registered as u32).saturating_sub(1).max(1),
-            Quorum::Units(n) => n,
-        }
+impl InForce {
+    /// The quorum can never be met with the keys that count (a policy's k above the
+    /// designated units still counting, or every witness's unit ceased): a new policy, or
+    /// successor units' keys, must be recorded.
+    pub fn unmeetable(&self) -> bool {
+        self.required as usize > self.keys.len()
     }
 }
 
-/// The witness verifiers registered in the log, by unit, as they are now. Keys that do not
-/// parse are skipped (the domain checks their shape; a key of another algorithm simply cannot
-/// cosign).
+/// The log's default quorum when it records no policy, the same for every reader: all the
+/// witness keys that count but one, at least one (`max(1, n − 1)`); 0 — nothing can be
+/// witnessed — only when the log never registered a key, and 1 when every unit that did has
+/// ceased (a quorum nobody can meet until a successor registers).
+pub fn default_quorum(counting: usize, ceased: usize) -> u32 {
+    match (counting, ceased) {
+        (0, 0) => 0,
+        (n, _) => (n as u32).saturating_sub(1).max(1),
+    }
+}
+
+/// The environment variable that once set the quorum of a log without a policy, on each
+/// server and verifier apart — so two readers could judge the same checkpoint differently. It
+/// is no longer read: the quorum is the log's ([`default_quorum`] or its recorded policy), and
+/// a verifier who wants more names its trusted witnesses (`--witness`, `--min-cosignatures`).
+pub const RETIRED_QUORUM_ENV: &str = "THIDUA_WITNESS_QUORUM";
+
+/// The warning for a reader whose environment still sets [`RETIRED_QUORUM_ENV`].
+pub fn retired_quorum_warning() -> Option<String> {
+    std::env::var_os(RETIRED_QUORUM_ENV)?;
+    Some(format!(
+        "chú ý / warning: {RETIRED_QUORUM_ENV} không còn được đọc: số chữ ký cần là của nhật ký \
+         (chính sách nhân chứng đã ghi, hoặc mặc định: mọi nhân chứng được tính trừ một); muốn \
+         khác, hãy ghi chính sách trên /admin/log / is no longer read: the quorum is the log's \
+         own (its recorded witness policy, else every counting witness but one), the same for \
+         every reader; record a policy on /admin/log to change it (a verifier may require more \
+         with --witness and --min-cosignatures)"
+    ))
+}
+
+/// The witness verifiers that count now, by unit. Keys that do not parse are skipped (the
+/// domain checks their shape; a key of another algorithm simply cannot cosign).
 pub fn witness_verifiers(state: &State) -> Vec<(UnitId, CosignatureVerifier)> {
     verifiers(&state.witnesses_at(state.size))
 }
@@ -67,34 +91,41 @@ fn verifiers(set: &WitnessSet) -> Vec<(UnitId, CosignatureVerifier)> {
 
 /// The witnesses whose cosignatures count for the log's next checkpoints and how many are
 /// required: [`witness_set_at`] the state's size.
-pub fn witness_set(state: &State, fallback: Quorum) -> (Vec<(UnitId, CosignatureVerifier)>, u32) {
-    witness_set_at(state, state.size, fallback)
+pub fn witness_set(state: &State) -> InForce {
+    witness_set_at(state, state.size)
 }
 
 /// The witnesses whose cosignatures count for the checkpoint of `size` entries and how many are
 /// required, as the log recorded them *before* that size (`State::witnesses_at`): the policy
 /// then in force (`witness_policy_set`: designated units, k of n) if there was one; otherwise
-/// every witness then registered, with `fallback` (by default all of them but one) — fit for one
-/// cluster. A later registration or policy never changes what an earlier checkpoint needed.
-pub fn witness_set_at(
-    state: &State,
-    size: u64,
-    fallback: Quorum,
-) -> (Vec<(UnitId, CosignatureVerifier)>, u32) {
+/// every witness then registered, with the log's [`default_quorum`]. Keys of units whose end
+/// the log recorded before that size do not count, and the policy's k is never lowered for
+/// them ([`InForce::unmeetable`]). A later event never changes what an earlier checkpoint
+/// needed.
+pub fn witness_set_at(state: &State, size: u64) -> InForce {
     let set = state.witnesses_at(size);
     let registered = verifiers(&set);
+    let ceased = set
+        .ceased
+        .iter()
+        .map(|(unit, c)| (unit.clone(), c.date))
+        .collect::<Vec<_>>();
     match &set.policy {
-        Some(policy) => (
-            registered
+        Some(policy) => InForce {
+            keys: registered
                 .into_iter()
                 .filter(|(unit, _)| policy.witnesses.contains(unit))
                 .collect(),
-            policy.quorum,
-        ),
-        None => {
-            let required = fallback.required(registered.len());
-            (registered, required)
-        }
+            required: policy.quorum,
+            ceased,
+            recorded: true,
+        },
+        None => InForce {
+            required: default_quorum(registered.len(), ceased.len()),
+            keys: registered,
+            ceased,
+            recorded: false,
+        },
     }
 }
 
@@ -133,6 +164,7 @@ pub fn accept_cosignature(
                 format!("unit {unit} has no witness key registered in the log"),
             )
         })?;
+    refuse_ceased(&service.read(), &unit_id, size)?;
     let verifier = CosignatureVerifier::from_key_string(&key)?;
     let line = line.trim_end_matches('\n');
     if line.contains('\n') {
@@ -156,6 +188,25 @@ pub fn accept_cosignature(
     Ok(timestamp)
 }
 
+/// Refuses the cosignature of a unit whose end the log recorded before `size`: its key counts
+/// for no such checkpoint, and its witness should hear why rather than cosign in vain.
+fn refuse_ceased(state: &State, unit: &UnitId, size: u64) -> Result<()> {
+    match state.witnesses_at(size).ceased.get(unit) {
+        Some(gone) => Err(TransparencyError::bad(
+            "witness_ceased",
+            format!(
+                "đơn vị {unit} ngừng tồn tại ngày {d} (ghi ở mục {at}): khoá nhân chứng của nó \
+                 không còn được tính; đơn vị kế thừa đăng ký khoá của mình / unit {unit} ceased \
+                 on {d} (recorded at entry {at}): its witness key no longer counts; a successor \
+                 unit registers its own key",
+                d = gone.date.format("%d/%m/%Y"),
+                at = gone.at,
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// A checkpoint cosigned by a quorum of member units.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WitnessedCheckpoint {
@@ -177,11 +228,10 @@ const WITNESSED_SCAN: u32 = 64;
 pub fn latest_witnessed_checkpoint(
     service: &Service,
     witnesses: &dyn WitnessStore,
-    quorum: Quorum,
 ) -> Result<Option<WitnessedCheckpoint>> {
     let state = service.read();
     for size in witnesses.cosigned_sizes(1, WITNESSED_SCAN)? {
-        if let Some(w) = witnessed_at(service, witnesses, &state, size, quorum)? {
+        if let Some(w) = witnessed_at(service, witnesses, &state, size)? {
             return Ok(Some(w));
         }
     }
@@ -194,9 +244,8 @@ fn witnessed_at(
     witnesses: &dyn WitnessStore,
     state: &State,
     size: u64,
-    quorum: Quorum,
 ) -> Result<Option<WitnessedCheckpoint>> {
-    let (keys, required) = witness_set_at(state, size, quorum);
+    let InForce { keys, required, .. } = witness_set_at(state, size);
     if required == 0 {
         return Ok(None);
     }
@@ -268,15 +317,18 @@ pub fn is_covered(witnessed: Option<&WitnessedCheckpoint>, index: u64) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::Quorum;
+    use super::default_quorum;
 
+    /// Without a policy the quorum is the log's rule, not a reader's setting: all the counting
+    /// keys but one, at least one; none needed only when no key was ever registered, and one
+    /// (which nobody can give) when every registered witness's unit ceased.
     #[test]
-    fn the_default_quorum_is_all_registered_witnesses_but_one() {
-        assert_eq!(Quorum::AllButOne.required(0), 0);
-        assert_eq!(Quorum::AllButOne.required(1), 1);
-        assert_eq!(Quorum::AllButOne.required(2), 1);
-        assert_eq!(Quorum::AllButOne.required(5), 4);
-        assert_eq!(Quorum::Units(3).required(5), 3);
-        assert_eq!(Quorum::Units(3).required(0), 0);
+    fn the_default_quorum_is_all_counting_witnesses_but_one() {
+        assert_eq!(default_quorum(0, 0), 0);
+        assert_eq!(default_quorum(1, 0), 1);
+        assert_eq!(default_quorum(2, 0), 1);
+        assert_eq!(default_quorum(5, 0), 4);
+        assert_eq!(default_quorum(2, 1), 1);
+        assert_eq!(default_quorum(0, 2), 1);
     }
 }

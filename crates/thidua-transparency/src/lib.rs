@@ -23,7 +23,6 @@
 //! ```ignore
 //! // `witnesses`: the opened database's `Arc<dyn WitnessStore>` (the binary's `Stores`).
 //! let log_api = thidua_transparency::router(service.clone(), witnesses, LogApiConfig {
-//!     quorum: Quorum::from_env(),               // THIDUA_WITNESS_QUORUM, default all but one
 //!     access: Arc::new(MyScopeAccess(..)),      // impl EntryAccess: who may read contents
 //! });
 //! Router::new().merge(api::routes()).merge(log_api) /* .layer(..).with_state(app) */
@@ -42,6 +41,6 @@ pub mod verify;
 pub mod witness;
 
 pub use api::{router, EntryAccess, LogApiConfig, ReadAll, ReadNothing};
-pub use cosign::{latest_witnessed_checkpoint, Quorum, WitnessedCheckpoint};
+pub use cosign::{latest_witnessed_checkpoint, WitnessedCheckpoint};
 pub use error::TransparencyError;
 pub use source::StoreNodes;

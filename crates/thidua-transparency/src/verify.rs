@@ -138,7 +138,7 @@ pub enum VerifyError {
 
 /// What the log says of its own witnesses and what the verified checkpoint carries of them:
 /// the units whose witness keys it registers and counts (`witness_policy_set`, else every
-/// registered one), the quorum it records (else all of them but one, the server's default),
+/// registered one), the quorum it records (else the log's default, all of them but one),
 /// and the units among them whose registered key cosigned the checkpoint.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Witnessing {
@@ -153,9 +153,59 @@ pub struct Witnessing {
     pub earlier: Option<(u64, Vec<String>)>,
     /// Entries hidden from the caller (the registrations it reads may be fewer).
     pub hidden: u64,
+    /// Units whose witness key no longer counts because the log recorded their end, with the
+    /// day they ceased.
+    pub ceased: Vec<(String, chrono::NaiveDate)>,
+    /// Whether the quorum is a witness policy recorded in the log (else the log's default).
+    pub recorded: bool,
 }
 
 impl Witnessing {
+    /// The quorum is more than the witnesses that count: no checkpoint can carry it until a new
+    /// policy (or a successor unit's key) is recorded ([`crate::cosign::InForce::unmeetable`]).
+    pub fn unmeetable(&self) -> bool {
+        self.quorum as usize > self.registered.len()
+    }
+
+    /// "ca-kg (ngừng tồn tại ngày 01/07/2025 / ceased on 01/07/2025), …", or "-".
+    pub fn ceased_list(&self) -> String {
+        if self.ceased.is_empty() {
+            return "-".to_owned();
+        }
+        self.ceased
+            .iter()
+            .map(|(unit, date)| {
+                let d = date.format("%d/%m/%Y");
+                format!("{unit} (ngừng tồn tại ngày {d} / ceased on {d})")
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// What the operator must do when the quorum can no longer be met, `None` otherwise.
+    pub fn unmeetable_note(&self) -> Option<String> {
+        if !self.unmeetable() {
+            return None;
+        }
+        let remedy = if self.recorded {
+            "hãy ghi một chính sách nhân chứng mới (trang /admin/log, mục \"Chính sách nhân \
+             chứng\", hoặc thidua witness policy) / a new witness policy must be recorded \
+             (/admin/log, \"Chính sách nhân chứng\", or thidua witness policy)"
+        } else {
+            "đơn vị kế thừa cần đăng ký khoá nhân chứng của mình / the successor units must \
+             register their own witness keys"
+        };
+        Some(format!(
+            "KHÔNG THỂ ĐỦ NHÂN CHỨNG: nhật ký cần {q} chữ ký đồng ký nhưng chỉ còn {n} nhân chứng \
+             được tính; khoá không còn được tính: {ceased}; {remedy} / THE QUORUM CAN NO LONGER \
+             BE MET: the log requires {q} cosignature(s) but only {n} witness(es) count; keys \
+             no longer counting: {ceased}",
+            q = self.quorum,
+            n = self.registered.len(),
+            ceased = self.ceased_list(),
+        ))
+    }
+
     /// Whether the checkpoint carries the quorum the log records (a log without witnesses
     /// has none to carry).
     pub fn met(&self) -> bool {
@@ -181,6 +231,15 @@ impl Witnessing {
 
 impl std::fmt::Display for Witnessing {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(note) = self.unmeetable_note() {
+            // Retrying or fetching the keys elsewhere would not help: say only what would.
+            write!(
+                f,
+                "{note}. Chấp nhận bản chốt sổ chưa có nhân chứng bằng --allow-unwitnessed / \
+                 accept an unwitnessed checkpoint knowingly with --allow-unwitnessed"
+            )?;
+            return self.hidden_note(f);
+        }
         let units: Vec<&str> = self.registered.iter().map(|(u, _)| u.as_str()).collect();
         let cosigned = match self.cosigned.is_empty() {
             true => "-".to_owned(),
@@ -207,6 +266,13 @@ impl std::fmt::Display for Witnessing {
             c = self.cosigned.len(),
             options = self.options(),
         )?;
+        self.hidden_note(f)
+    }
+}
+
+impl Witnessing {
+    /// " (N entries are hidden from this token …)" when some were.
+    fn hidden_note(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.hidden > 0 {
             write!(
                 f,
@@ -433,14 +499,14 @@ impl Verification<'_> {
             .map_err(signature)?
             .checkpoint
             .size;
-        let (set, quorum) =
-            crate::cosign::witness_set_at(state, size, crate::cosign::Quorum::from_env());
+        let in_force = crate::cosign::witness_set_at(state, size);
+        let (set, quorum) = (&in_force.keys, in_force.required);
         let mut known: Vec<&dyn NoteVerifier> = vec![self.log_key];
         known.extend(set.iter().map(|(_, v)| v as &dyn NoteVerifier));
         let opened = open_checkpoint(note.as_bytes(), &known).map_err(signature)?;
-        let in_force = state.witnesses_at(size);
+        let keys_at = state.witnesses_at(size);
         let keys = |unit: &thidua_domain::UnitId| {
-            in_force
+            keys_at
                 .keys
                 .get(unit)
                 .map(|k| k.key.clone())
@@ -459,6 +525,12 @@ impl Verification<'_> {
                 .collect(),
             earlier: None,
             hidden,
+            ceased: in_force
+                .ceased
+                .iter()
+                .map(|(unit, date)| (unit.to_string(), *date))
+                .collect(),
+            recorded: in_force.recorded,
         })
     }
 

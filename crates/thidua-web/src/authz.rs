@@ -29,11 +29,13 @@
 //! write at all, before its fields are read, is [`writes`]'s.
 //!
 //! One exception to that closure, on purpose: every witness key registration and witness policy
-//! is readable by every signed-in member, whichever unit it names, because the quorum a
-//! checkpoint needs depends on all of them and every reader (the public endpoint, the pages, a
-//! member's `thidua verify`) must compute the same one. A member who does not see the unit (or
-//! its leader's role) folds such an event without those checks (`thidua_domain::witness`); the
-//! keys themselves are public at `/api/v1/log/witnesses` anyway.
+//! is readable by every signed-in member, whichever unit it names, and so is every merger or
+//! split that ends a unit with a witness key (from its index the key no longer counts), because
+//! the quorum a checkpoint needs depends on all of them and every reader (the public endpoint,
+//! the pages, a member's `thidua verify`) must compute the same one. A member who does not see
+//! the units (or the leader's role) folds such an event without those checks
+//! (`thidua_domain::witness`); the keys themselves are public at `/api/v1/log/witnesses`
+//! anyway, and mergers are public decisions.
 
 mod documents;
 mod flags;
@@ -332,11 +334,16 @@ impl Scope {
             Payload::UnitCreated { unit, .. } | Payload::UnitRenamed { unit, .. } => {
                 vis.units.contains(unit)
             }
-            Payload::LineageRecorded(change) => change
-                .predecessors
-                .iter()
-                .chain(&change.successors)
-                .any(|u| vis.units.contains(u)),
+            // The end of a witness's unit changes the quorum: every member reads it.
+            Payload::LineageRecorded(change) => {
+                change
+                    .predecessors
+                    .iter()
+                    .chain(&change.successors)
+                    .any(|u| vis.units.contains(u))
+                    || thidua_domain::witness::ceased_units(change)
+                        .any(|u| state.witness_keys.contains_key(u))
+            }
             Payload::ClusterCreated { cluster, .. }
             | Payload::ClusterYearSet { cluster, .. }
             | Payload::ClusterLeadershipSet { cluster, .. }

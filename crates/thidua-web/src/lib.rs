@@ -74,21 +74,17 @@ impl WebConfig {
 }
 
 /// What the pages need to tell whether a witnessed checkpoint covers an event: the store of
-/// witness cosignatures and the quorum, the same as the public log endpoints'
-/// (`thidua_transparency::router`) use, so that pages and `/api/v1/log/witnessed` agree.
+/// witness cosignatures, judged by the log's own quorum as the public log endpoints
+/// (`thidua_transparency::router`) judge it, so that pages and `/api/v1/log/witnessed` agree.
 #[derive(Clone)]
 pub struct Witnessing {
     pub witnesses: Arc<dyn WitnessStore>,
-    pub quorum: thidua_transparency::Quorum,
 }
 
 impl Witnessing {
-    /// The witness store with the quorum from `THIDUA_WITNESS_QUORUM` (default all but one).
-    pub fn from_env(witnesses: Arc<dyn WitnessStore>) -> Self {
-        Self {
-            witnesses,
-            quorum: thidua_transparency::Quorum::from_env(),
-        }
+    /// The pages' witnessing from the witness store.
+    pub fn new(witnesses: Arc<dyn WitnessStore>) -> Self {
+        Self { witnesses }
     }
 }
 

@@ -22,7 +22,7 @@ use thidua_store::EventStore;
 use thidua_store_postgres::{test_database_url, PostgresStore, TestSchema};
 use thidua_store_sqlite::SqliteStore;
 use thidua_transparency::api::spawn_server;
-use thidua_transparency::{router, LogApiConfig, Quorum, ReadAll};
+use thidua_transparency::{router, LogApiConfig, ReadAll};
 
 fn ok(cmd: &mut Command) -> String {
     let out = run(cmd);
@@ -58,7 +58,6 @@ fn serve(db: &Path, key: &Path) -> Served {
         .build()
         .unwrap();
     let config = LogApiConfig {
-        quorum: Quorum::Units(2),
         access: Arc::new(ReadAll),
     };
     let addr = spawn_server(
@@ -332,6 +331,29 @@ fn two_member_witnesses_cosign_the_demonstration_and_refuse_a_forgery() {
     );
     assert!(
         stderr.contains("checked with the witness keys the log itself registers"),
+        "{stderr}"
+    );
+    // A reader's THIDUA_WITNESS_QUORUM no longer changes the log's quorum (three would fail
+    // this checkpoint): the same judgement as every reader's, and a warning that it is unread.
+    let out = run(thidua().env("THIDUA_WITNESS_QUORUM", "3").args([
+        "verify",
+        "--no-state",
+        "--log-key",
+        &log_key,
+        "--server",
+        &served.url,
+    ]));
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("the log's witnesses  2 / 2 cần / required"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("THIDUA_WITNESS_QUORUM không còn được đọc"),
         "{stderr}"
     );
     // The log grows again and the witnesses have not cosigned yet (they cosign on their own

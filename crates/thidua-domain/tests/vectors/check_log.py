@@ -1019,9 +1019,15 @@ def witness_keys_known(args, client, events, size, rep):
         if k:
             keys[k[:2]] = {"unit": None, "key": k, "at": -1, "source": "--witness-key", "counts": True}
     registered, policy = {}, None          # unit -> (key text, index, parsed)
+    ceased = {}                            # unit with a key -> the day its end took effect
     for i, ev in sorted(events.items()):
         d = ev["data"]
-        if ev["kind"] == "witness_key_registered":
+        if ev["kind"] == "lineage_recorded":
+            # docs: a merger or split that ends a unit with a witness key: the key no longer counts.
+            for u in d.get("predecessors") or []:
+                if u not in (d.get("successors") or []) and u in registered:
+                    ceased[u] = d.get("effective")
+        elif ev["kind"] == "witness_key_registered":
             k = parse_vkey(d.get("key", ""), rep, f"witness key of entry {i}", SIG_COSIGNATURE_V1)
             old = registered.get(d.get("unit"))
             if old is not None and old[2] is not None:
@@ -1034,12 +1040,15 @@ def witness_keys_known(args, client, events, size, rep):
     listed = None
     if rep.check(st == 200, "GET /api/v1/log/witnesses answers anyone 200", str(st)):
         listed = json.loads(body)
-        rep.check(set(listed) == {"quorum", "policy", "witnesses"}
+        rep.check(set(listed) == {"quorum", "unmeetable", "policy", "witnesses"}
                   and isinstance(listed["quorum"], int) and isinstance(listed["witnesses"], list),
-                  "/witnesses is {quorum, policy, witnesses}", str(sorted(listed)))
+                  "/witnesses is {quorum, unmeetable, policy, witnesses}", str(sorted(listed)))
         for w in listed["witnesses"]:
-            rep.check(set(w) == {"unit", "key", "registered_at", "counts"} and ID_FULL.fullmatch(w["unit"]),
-                      "a /witnesses entry is {unit, key, registered_at, counts}", str(w)[:100])
+            rep.check(set(w) - {"ceased"} == {"unit", "key", "registered_at", "counts"} and ID_FULL.fullmatch(w["unit"]),
+                      "a /witnesses entry is {unit, key, registered_at, counts[, ceased]}", str(w)[:100])
+            if w["unit"] in ceased:
+                rep.check(w.get("ceased") == ceased[w["unit"]] and not w["counts"],
+                          "the key of a unit whose end the log records does not count, with the day", w["unit"])
             k = parse_vkey(w["key"], rep, f"witness key of {w['unit']} (/witnesses)", SIG_COSIGNATURE_V1)
             rep.check(0 <= w["registered_at"] < size, "a witness key was registered inside the log",
                       f"{w['unit']}: {w['registered_at']}")
@@ -1060,24 +1069,26 @@ def witness_keys_known(args, client, events, size, rep):
         if lp is not None:
             rep.check(listed["quorum"] == lp["quorum"], "under a policy, the quorum is the policy's")
             for w in listed["witnesses"]:
-                rep.check(w["counts"] == (w["unit"] in lp["witnesses"]),
-                          "under a policy, only the designated units' keys count", w["unit"])
+                rep.check(w["counts"] == (w["unit"] in lp["witnesses"] and "ceased" not in w),
+                          "under a policy, only the designated units' keys count (not a ceased unit's)", w["unit"])
         else:
             n = len(listed["witnesses"])
-            rep.check(all(w["counts"] for w in listed["witnesses"]),
-                      "without a policy, every registered key counts")
-            expected = max(1, n - 1) if n else 0
-            if n == 0:
-                rep.check(listed["quorum"] == 0, "without a key, the quorum is 0", str(listed["quorum"]))
-            elif listed["quorum"] != expected:
-                rep.note(f"quorum {listed['quorum']}, not the default max(1, n - 1) = {expected}: "
-                         f"the operator set THIDUA_WITNESS_QUORUM")
+            counting = sum(1 for w in listed["witnesses"] if w["counts"])
+            rep.check(all(w["counts"] == ("ceased" not in w) for w in listed["witnesses"]),
+                      "without a policy, every registered key counts but a ceased unit's")
+            expected = max(1, counting - 1) if n else 0
+            rep.check(listed["quorum"] == expected,
+                      "without a policy, the quorum is the log's default: max(1, n - 1) of the n keys "
+                      "that count, 0 without any key", f"{listed['quorum']} vs {expected}")
+        counting = sum(1 for w in listed["witnesses"] if w["counts"])
+        rep.check(listed["unmeetable"] == (listed["quorum"] > counting),
+                  "/witnesses says unmeetable exactly when the quorum exceeds the keys that count")
         counts = {w["unit"]: w["counts"] for w in listed["witnesses"]}
     else:
         counts = {}
     for unit, (text, i, k) in registered.items():
         if k:
-            designated = policy is None or unit in (policy["witnesses"] or [])
+            designated = (policy is None or unit in (policy["witnesses"] or [])) and unit not in ceased
             keys[k[:2]] = {"unit": unit, "key": k, "at": i, "source": "log",
                           "counts": counts.get(unit, designated)}
     return keys, replaced, listed

@@ -10,7 +10,7 @@ use thidua_transparency::api::EntryReader;
 use thidua_transparency::api::{ConsistencyProof, InclusionProof};
 use thidua_transparency::client::{HttpLog, LogClient};
 use thidua_transparency::witness::Witness;
-use thidua_transparency::{latest_witnessed_checkpoint, EntryAccess, LogApiConfig, Quorum};
+use thidua_transparency::{latest_witnessed_checkpoint, EntryAccess, LogApiConfig};
 
 use crate::common::*;
 
@@ -50,7 +50,6 @@ fn check_endpoints(log: Log) {
         service.clone(),
         log.witnesses.clone(),
         LogApiConfig {
-            quorum: Quorum::Units(2),
             access: Arc::new(EvenOnly),
         },
     );
@@ -160,14 +159,11 @@ fn check_endpoints(log: Log) {
         let done = witness.run(&http, now_secs()).unwrap();
         assert_eq!((done.size, done.previous), (size, 0));
         lines.push(done.line);
-        let witnessed =
-            latest_witnessed_checkpoint(&service, &*log.witnesses, Quorum::Units(2)).unwrap();
-        assert_eq!(
-            witnessed.is_some(),
-            i == 1,
-            "quorum of 2 after {} witnesses",
-            i + 1
-        );
+        // The log's default quorum, all but one of two keys, is one cosignature.
+        let witnessed = latest_witnessed_checkpoint(&service, &*log.witnesses)
+            .unwrap()
+            .unwrap();
+        assert_eq!((witnessed.required, witnessed.units.len()), (1, i + 1));
     }
     let note = http.checkpoint().unwrap();
     for line in &lines {
@@ -176,16 +172,12 @@ fn check_endpoints(log: Log) {
     let (status, body) = get(&format!("{base}/witnessed"));
     assert_eq!(status, 200);
     assert_eq!(body, note);
-    let w = latest_witnessed_checkpoint(&service, &*log.witnesses, Quorum::Units(2))
+    let w = latest_witnessed_checkpoint(&service, &*log.witnesses)
         .unwrap()
         .unwrap();
     assert_eq!(w.size, size);
     assert_eq!(w.units, vec!["ca-ag".to_owned(), "ca-kg".to_owned()]);
-    // The default quorum (all but one of two keys) is one cosignature.
-    let w1 = latest_witnessed_checkpoint(&service, &*log.witnesses, Quorum::AllButOne)
-        .unwrap()
-        .unwrap();
-    assert_eq!(w1.required, 1);
+    assert_eq!(w.required, 1);
 
     // Cosignatures by a key not registered for the unit, for a unit without a key, for a
     // checkpoint that does not exist, or malformed: refused, nothing stored.

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use thidua_domain::{Actor, Command};
 use thidua_ledger::{verify_inclusion, CosignerKey};
 use thidua_transparency::api::{CheckpointSizes, InclusionProof, WitnessList};
-use thidua_transparency::{LogApiConfig, Quorum, ReadAll};
+use thidua_transparency::{LogApiConfig, ReadAll};
 
 use crate::common::*;
 
@@ -36,15 +36,10 @@ fn refused(url: &str, code: &str) {
 fn check_listing(log: Log) {
     let service = log.service.clone();
     let store = service.store().clone();
-    let config = |quorum| LogApiConfig {
-        quorum,
+    let config = LogApiConfig {
         access: Arc::new(ReadAll),
     };
-    let server = serve(
-        service.clone(),
-        log.witnesses.clone(),
-        config(Quorum::AllButOne),
-    );
+    let server = serve(service.clone(), log.witnesses.clone(), config);
     let base = format!("{}/api/v1/log", server.url);
     let size = service.read().size;
 
@@ -146,14 +141,6 @@ fn check_listing(log: Log) {
         thidua_transparency::trust::parse_witness_key(&w.key).unwrap();
     }
     drop(state);
-    // A quorum configured on the server (`THIDUA_WITNESS_QUORUM`) is the one listed.
-    let fixed = serve(
-        service.clone(),
-        log.witnesses.clone(),
-        config(Quorum::Units(2)),
-    );
-    let list2: WitnessList = get_json(&format!("{}/api/v1/log/witnesses", fixed.url));
-    assert_eq!(list2.quorum, 2);
 
     // ca-kg's leader registers a second key: it replaces the first, which no longer counts.
     let (_, old) = log.witness_keys.iter().find(|(u, _)| u == "ca-kg").unwrap();

@@ -8,7 +8,7 @@ use thidua_ledger::CosignatureVerifier;
 use thidua_transparency::client::{HttpLog, LocalLog, LogClient};
 use thidua_transparency::verify::{Verification, VerifyError};
 use thidua_transparency::witness::Witness;
-use thidua_transparency::{LogApiConfig, Quorum, ReadAll, ReadNothing};
+use thidua_transparency::{LogApiConfig, ReadAll, ReadNothing};
 
 use crate::common::*;
 
@@ -40,7 +40,6 @@ fn verify_rebuilds_the_state_locally_and_over_http() {
         log.service.clone(),
         log.witnesses.clone(),
         LogApiConfig {
-            quorum: Quorum::Units(2),
             access: Arc::new(ReadAll),
         },
     );
@@ -123,7 +122,6 @@ fn without_read_access_only_hashes_and_the_root_are_checked() {
         log.service.clone(),
         log.witnesses.clone(),
         LogApiConfig {
-            quorum: Quorum::AllButOne,
             access: Arc::new(ReadNothing),
         },
     );

@@ -10,13 +10,12 @@ use thidua_store::EventStore;
 use thidua_store_sqlite::SqliteStore;
 use thidua_transparency::client::HttpLog;
 use thidua_transparency::witness::{Witness, WitnessError, WitnessState};
-use thidua_transparency::{LogApiConfig, Quorum, ReadNothing};
+use thidua_transparency::{LogApiConfig, ReadNothing};
 
 use crate::common::*;
 
 fn config() -> LogApiConfig {
     LogApiConfig {
-        quorum: Quorum::AllButOne,
         access: Arc::new(ReadNothing),
     }
 }
@@ -108,7 +107,7 @@ fn witnesses_cosign_growth_and_refuse_forks_with_evidence() {
 
 /// The witness policy recorded in the log decides whose cosignatures count: with ca-kg the
 /// only designated witness (1 of 1), ca-ag's cosignature is kept but does not witness anything,
-/// and ca-kg's does — whatever the server's fallback quorum says.
+/// and ca-kg's does (without the policy either one would: the log's default needs one of two).
 #[test]
 fn the_witness_policy_in_the_log_decides_whose_cosignatures_count() {
     let log = sqlite_log(4);
@@ -125,14 +124,8 @@ fn the_witness_policy_in_the_log_decides_whose_cosignatures_count() {
     let http = HttpLog::new(&server.url, None);
     let verifier = log.log_verifier();
     let dir = tempfile::tempdir().unwrap();
-    let witnessed = || {
-        thidua_transparency::latest_witnessed_checkpoint(
-            &log.service,
-            &*log.witnesses,
-            Quorum::Units(2),
-        )
-        .unwrap()
-    };
+    let witnessed =
+        || thidua_transparency::latest_witnessed_checkpoint(&log.service, &*log.witnesses).unwrap();
     let run = |index: usize| {
         let (unit, key) = &log.witness_keys[index];
         Witness {

@@ -541,10 +541,13 @@ pub static STRINGS: Strings = Strings {
     witness_units: "Witness units",
     witness_policy: "Witness policy",
     witness_policy_now: "A checkpoint of the record counts as witnessed once {quorum} of the {count} units ticked below have cosigned it (policy recorded at entry {record}).",
-    witness_policy_none: "No policy recorded: the server uses its default (every registered witness but one, or the number set by THIDUA_WITNESS_QUORUM). Record a policy so that every member sees it in the record.",
+    witness_policy_none: "No policy recorded: the record's default rule applies, the same for every reader (every witness that counts but one, at least one). Record a policy to designate the witness units and the number needed.",
     witness_policy_required: "Witness units under the policy",
     witness_policy_quorum: "Cosignatures needed",
     witness_policy_save: "Record the policy",
+    witness_ceased: "No longer counts: the unit ceased on {date}.",
+    witness_unmeetable: "The quorum can no longer be met: the policy needs {quorum} {quorum|cosignature|cosignatures} but only {count} {count|witness counts|witnesses count} (the other units ceased or registered no key). No new checkpoint can be witnessed until a new witness policy is recorded.",
+    witness_unmeetable_default: "The quorum can no longer be met: every unit that registered a witness key has ceased. No new checkpoint can be witnessed until a successor unit registers its own witness key.",
 };
 
 /// The name of an event kind.
@@ -759,7 +762,7 @@ pub static TRANSPARENCY: TransparencyWords = TransparencyWords {
     no_witnesses: "No unit has registered a witness key yet: no checkpoint can be witnessed.",
     quorum: "A checkpoint counts as witnessed once it carries {quorum} valid {quorum|cosignature|cosignatures} from the witnesses that count below.",
     policy: "The witnesses that count and the number needed were recorded in the log at entry {index}.",
-    no_policy: "No witness policy is recorded in the log: every registered witness counts, and the server sets the number needed (by default all of them but one).",
+    no_policy: "No witness policy is recorded in the log: every registered witness counts (except the keys of units that ceased), and all of them but one, at least one, are needed — the log's rule, the same for every reader.",
     counts: "Counts",
     witnesses_note: "Witness keys are public keys: anyone can check the cosignatures on the checkpoints with them. When a unit registers a new key, only its newest key counts. Also at",
     demo_witnesses: "This is a demonstration: its witness keys (named …nhan-chung-minh-hoa) are held and used by this server itself, so “witnessed” here only shows what it looks like and proves nothing. Real witnesses run at the member units, with keys only the unit holds.",

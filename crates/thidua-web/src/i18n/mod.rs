@@ -785,6 +785,12 @@ pub struct Strings {
     pub witness_policy_required: &'static str,
     pub witness_policy_quorum: &'static str,
     pub witness_policy_save: &'static str,
+    /// A witness key that no longer counts: `{date}` (dd/mm/yyyy), the day its unit ceased.
+    pub witness_ceased: &'static str,
+    /// The quorum in force can no longer be met: `{quorum}` needed, `{count}` counting; under a
+    /// recorded policy (a new one must be recorded), or the default (every unit ceased).
+    pub witness_unmeetable: &'static str,
+    pub witness_unmeetable_default: &'static str,
 }
 
 impl Strings {

@@ -541,10 +541,13 @@ pub static STRINGS: Strings = Strings {
     witness_units: "Đơn vị nhân chứng",
     witness_policy: "Chính sách nhân chứng",
     witness_policy_now: "Một bản ghi của sổ được coi là đã được nhân chứng xác nhận khi có {quorum} trong {count} đơn vị được đánh dấu dưới đây ký (chính sách ghi ở bản ghi số {record}).",
-    witness_policy_none: "Chưa ghi chính sách nào: máy chủ dùng mặc định (mọi nhân chứng đã đăng ký trừ một, hoặc số đặt bằng THIDUA_WITNESS_QUORUM). Ghi chính sách để mọi thành viên thấy rõ trong sổ.",
+    witness_policy_none: "Chưa ghi chính sách nào: sổ dùng quy tắc mặc định, như nhau với mọi người đọc (mọi nhân chứng được tính trừ một, ít nhất một). Ghi chính sách để chỉ định các đơn vị nhân chứng và số chữ ký cần có.",
     witness_policy_required: "Đơn vị nhân chứng theo chính sách",
     witness_policy_quorum: "Số chữ ký cần có",
     witness_policy_save: "Ghi chính sách vào sổ",
+    witness_ceased: "Không còn được tính: đơn vị ngừng tồn tại ngày {date}.",
+    witness_unmeetable: "Không thể đủ nhân chứng: chính sách cần {quorum} chữ ký đồng ký nhưng chỉ còn {count} nhân chứng được tính (các đơn vị khác đã ngừng tồn tại hoặc chưa đăng ký khoá). Không bản chốt sổ mới nào có thể được xác nhận cho đến khi ghi một chính sách nhân chứng mới.",
+    witness_unmeetable_default: "Không thể đủ nhân chứng: mọi đơn vị đã đăng ký khoá nhân chứng đều đã ngừng tồn tại. Không bản chốt sổ mới nào có thể được xác nhận cho đến khi đơn vị kế thừa đăng ký khoá nhân chứng của mình.",
 };
 
 /// The name of an event kind.
@@ -745,7 +748,7 @@ pub static TRANSPARENCY: super::en::TransparencyWords = super::en::TransparencyW
     no_witnesses: "Chưa có đơn vị nào đăng ký khoá nhân chứng: chưa bản chốt sổ nào có thể được xác nhận.",
     quorum: "Một bản chốt sổ được coi là đã xác nhận khi có {quorum} chữ ký đồng ký hợp lệ của các nhân chứng được tính dưới đây.",
     policy: "Các nhân chứng được tính và số chữ ký cần có được ghi trong sổ ở mục số {index}.",
-    no_policy: "Sổ chưa ghi quy định về nhân chứng: mọi nhân chứng đã đăng ký đều được tính, và máy chủ đặt số chữ ký cần có (mặc định: tất cả trừ một).",
+    no_policy: "Sổ chưa ghi quy định về nhân chứng: mọi nhân chứng đã đăng ký đều được tính (trừ khoá của đơn vị đã ngừng tồn tại), và cần chữ ký của tất cả trừ một, ít nhất một — quy tắc của sổ, như nhau với mọi người đọc.",
     counts: "Được tính",
     witnesses_note: "Khoá nhân chứng là khoá công khai: ai cũng có thể dùng để kiểm tra chữ ký đồng ký trên các bản chốt sổ. Khi một đơn vị đăng ký khoá mới, chỉ khoá mới nhất được tính. Cũng có tại",
     demo_witnesses: "Đây là bản trình diễn: các khoá nhân chứng của nó (tên kết thúc bằng …nhan-chung-minh-hoa) do chính máy chủ này giữ và tự ký, nên «đã được nhân chứng xác nhận» ở đây chỉ để minh hoạ, không chứng minh điều gì. Nhân chứng thật chạy tại các đơn vị thành viên, với khoá chỉ đơn vị đó giữ.",

@@ -47,7 +47,6 @@ impl LogStatus {
                     Some(w) => thidua_transparency::latest_witnessed_checkpoint(
                         &app.service,
                         &*w.witnesses,
-                        w.quorum,
                     )
                     .map_err(crate::error::ApiError::internal)?
                     .map(|c| (c.size, c.units.len())),

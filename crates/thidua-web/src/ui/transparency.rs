@@ -1,7 +1,8 @@
 //! `/transparency`: public, signed in or not. The log's public verifier key (what witnesses and
 //! verifiers pass as `--log-key`), the newest signed and witnessed checkpoints, the witness keys
-//! registered in the log with the quorum in force (as `/api/v1/log/witnesses` serves them), and
-//! the commands a member unit runs to witness the log or verify it with those keys.
+//! registered in the log with the quorum in force (as `/api/v1/log/witnesses` serves them: a
+//! key whose unit ceased is said not to count, with the day; a quorum that can no longer be met
+//! is said), and the commands a member unit runs to witness the log or verify it with those keys.
 
 use askama::Template;
 use axum::extract::State;
@@ -39,6 +40,8 @@ struct TransparencyPage {
     verify: String,
     /// Whether a registered key is a demonstration's, held by this server itself.
     demo_witnesses: bool,
+    /// Said when the quorum in force can no longer be met ([`unmeetable_notice`]).
+    unmeetable: Option<String>,
 }
 
 /// A registered witness key as the table shows it: the unit by its name (its page linked).
@@ -47,6 +50,35 @@ struct WitnessRow {
     key: String,
     registered_at: u64,
     counts: bool,
+    /// "No longer counts: the unit ceased on dd/mm/yyyy", for a unit whose end is recorded.
+    ceased: Option<String>,
+}
+
+/// Why a witness key no longer counts: its unit ceased on `date` (`YYYY-MM-DD`, as
+/// `/api/v1/log/witnesses` gives it), said with the day as dd/mm/yyyy.
+pub(super) fn ceased_sentence(t: &crate::i18n::Strings, date: &str) -> String {
+    let day = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
+        .map_or_else(|_| date.to_owned(), |d| d.format("%d/%m/%Y").to_string());
+    fill(t.witness_ceased, &[("date", day)])
+}
+
+/// The notice that the quorum in force can no longer be met, and what must be recorded; `None`
+/// while it can be.
+pub(super) fn unmeetable_notice(
+    t: &crate::i18n::Strings,
+    list: &thidua_transparency::api::WitnessList,
+) -> Option<String> {
+    if !list.unmeetable {
+        return None;
+    }
+    let counting = list.witnesses.iter().filter(|w| w.counts).count();
+    Some(match list.policy {
+        Some(_) => fill(
+            t.witness_unmeetable,
+            &[("quorum", list.quorum as usize), ("count", counting)],
+        ),
+        None => t.witness_unmeetable_default.to_owned(),
+    })
 }
 
 /// A witness's unit by its name, linked to the unit's page only when the viewer may open that
@@ -103,14 +135,9 @@ pub async fn transparency(
         ),
         None => t.transparency_not_witnessed.to_owned(),
     };
-    // The same quorum as `/api/v1/log/witnessed` and the pages' witnessing (the server's
-    // `THIDUA_WITNESS_QUORUM` when the log records no policy).
-    let fallback = app
-        .witnessing
-        .as_ref()
-        .map_or_else(thidua_transparency::Quorum::from_env, |x| x.quorum);
+    // The log's own quorum, as `/api/v1/log/witnessed` and the pages' witnessing judge it.
     let state = app.service.read();
-    let list = witness_list(&state, fallback);
+    let list = witness_list(&state);
     // The unit's name where the unit is known (a key names a member unit); its id otherwise.
     let witnesses = list
         .witnesses
@@ -120,6 +147,7 @@ pub async fn transparency(
             key: w.key.clone(),
             registered_at: w.registered_at,
             counts: w.counts,
+            ceased: w.ceased.as_deref().map(|d| ceased_sentence(t, d)),
         })
         .collect();
     let key = app.service.key().verifier_key().to_owned();
@@ -141,6 +169,7 @@ pub async fn transparency(
             .witnesses
             .iter()
             .any(|w| thidua_transparency::witness::is_demo_key(&w.key)),
+        unmeetable: unmeetable_notice(t, &list),
         witnesses,
         key,
         server,
@@ -160,6 +189,7 @@ mod tests {
             key: format!("{unit}.witness+01234567+AAAA"),
             registered_at: 7,
             counts,
+            ceased: None,
         }
     }
 

@@ -22,7 +22,6 @@ use thidua_service::{LogKey, Service};
 use thidua_store::accounts::AccountStore;
 use thidua_store::witness::WitnessStore;
 use thidua_store::EventStore;
-use thidua_transparency::Quorum;
 use thidua_web::WebConfig;
 
 /// The password of every fixture account.
@@ -164,7 +163,7 @@ pub fn spawn_full(
         backend,
         fixture,
         extra,
-        None,
+        false,
         WebConfig::new(localhost()),
         None,
     )
@@ -175,7 +174,7 @@ pub fn spawn_full(
 pub fn spawn_at(backend: Backend, day: NaiveDate) -> Option<TestApp> {
     let clock = TestClock(Arc::new(AtomicI64::new(TestClock::noon(day))));
     let config = WebConfig::new(localhost());
-    spawn_inner(backend, true, None, None, config, Some(clock))
+    spawn_inner(backend, true, None, false, config, Some(clock))
 }
 
 /// Like [`spawn`], with the server's configuration changed by `configure`.
@@ -185,7 +184,7 @@ pub fn spawn_configured(
 ) -> Option<TestApp> {
     let mut config = WebConfig::new(localhost());
     configure(&mut config);
-    spawn_inner(backend, true, None, None, config, None)
+    spawn_inner(backend, true, None, false, config, None)
 }
 
 fn localhost() -> SocketAddr {
@@ -193,17 +192,10 @@ fn localhost() -> SocketAddr {
 }
 
 /// The fixture served as `thidua serve` does: the transparency crate's public log router
-/// merged in (entries readable by all), and the pages told about witness cosignatures with
-/// `quorum` (`serve_witnessed`).
-pub fn spawn_witnessed(backend: Backend, quorum: Quorum) -> Option<TestApp> {
-    spawn_inner(
-        backend,
-        true,
-        None,
-        Some(quorum),
-        WebConfig::new(localhost()),
-        None,
-    )
+/// merged in (entries readable by all), and the pages told about witness cosignatures
+/// (`serve_witnessed`), judged by the log's own quorum.
+pub fn spawn_witnessed(backend: Backend) -> Option<TestApp> {
+    spawn_inner(backend, true, None, true, WebConfig::new(localhost()), None)
 }
 
 type Stores = (
@@ -216,7 +208,7 @@ fn spawn_inner(
     backend: Backend,
     fixture: bool,
     extra: Option<axum::Router<thidua_web::AppState>>,
-    witnessed: Option<Quorum>,
+    witnessed: bool,
     config: WebConfig,
     clock: Option<TestClock>,
 ) -> Option<TestApp> {
@@ -252,18 +244,17 @@ fn spawn_inner(
         load_fixture(&service, &*accounts);
     }
     let (extra, witnessing) = match witnessed {
-        Some(quorum) => (
+        true => (
             Some(thidua_transparency::router(
                 service.clone(),
                 witnesses.clone(),
                 thidua_transparency::LogApiConfig {
-                    quorum,
                     access: Arc::new(thidua_transparency::ReadAll),
                 },
             )),
-            Some(thidua_web::Witnessing { witnesses, quorum }),
+            Some(thidua_web::Witnessing::new(witnesses)),
         ),
-        None => (extra, None),
+        false => (extra, None),
     };
     let server = Server::start(service.clone(), accounts.clone(), config, extra, witnessing);
     Some(TestApp {

@@ -6,7 +6,6 @@
 
 use thidua_domain::{Actor, Command, CovenantId, UnitId, UserId};
 use thidua_ledger::{open_checkpoint, verify_inclusion, Checkpoint, CosignerKey, Verifier};
-use thidua_transparency::Quorum;
 
 use super::support::{signed_in, spawn, spawn_witnessed, Backend, Client, TestApp};
 
@@ -180,7 +179,8 @@ fn register_witnesses(app: &TestApp) -> Vec<(&'static str, CosignerKey)> {
 }
 
 /// The leaders of An Giang and Cà Mau register their units' witness keys and both cosign
-/// the newest checkpoint (the quorum of two): everything logged so far is witnessed. Returns
+/// the newest checkpoint (the log's default quorum of one of two needs either): everything
+/// logged so far is witnessed. Returns
 /// the witnessed size.
 pub(super) fn witness_everything(app: &TestApp) -> u64 {
     let mut size = 0;
@@ -258,6 +258,15 @@ fn scenario(app: &TestApp) {
     // The leaders of ca-ag and ca-cm register their units' witness keys through the log; a
     // leader signs the covenant. Keys alone witness nothing.
     let keys = register_witnesses(app);
+    // Both are needed: a policy recorded in the log (its default, one of two, takes either).
+    let policy = Command::SetWitnessPolicy {
+        witnesses: keys
+            .iter()
+            .map(|(u, _)| UnitId::parse(u).unwrap())
+            .collect(),
+        quorum: 2,
+    };
+    app.service.execute(&Actor::System, policy).unwrap();
     sign(
         app,
         &Actor::User(UserId::parse("lanhdao-kg").unwrap()),
@@ -394,14 +403,14 @@ fn not_yet_in_english(app: &TestApp) {
 
 #[test]
 fn pages_show_the_witnessed_checkpoint_covering_each_event_on_sqlite() {
-    let app = spawn_witnessed(Backend::Sqlite, Quorum::Units(2)).unwrap();
+    let app = spawn_witnessed(Backend::Sqlite).unwrap();
     not_yet_in_english(&app);
     scenario(&app);
 }
 
 #[test]
 fn pages_show_the_witnessed_checkpoint_covering_each_event_on_postgres() {
-    if let Some(app) = spawn_witnessed(Backend::Postgres, Quorum::Units(2)) {
+    if let Some(app) = spawn_witnessed(Backend::Postgres) {
         scenario(&app);
     }
 }
@@ -425,7 +434,7 @@ fn without_witnessing_nothing_is_shown_as_witnessed() {
 /// units' ids.
 #[test]
 fn the_transparency_page_names_the_witnesses_units() {
-    let app = spawn_witnessed(Backend::Sqlite, Quorum::Units(2)).unwrap();
+    let app = spawn_witnessed(Backend::Sqlite).unwrap();
     witness_everything(&app);
     let anonymous = Client::new(&app.base).get("/transparency");
     // Cluster No. 13's officer does not see Cluster No. 12's units: names, no links.
@@ -485,10 +494,10 @@ fn quorum_read_by(app: &TestApp, user: &str) -> (Vec<String>, u32) {
             state.apply_readable(&event).unwrap();
         }
     }
-    let (set, quorum) = thidua_transparency::cosign::witness_set(&state, Quorum::AllButOne);
+    let in_force = thidua_transparency::cosign::witness_set(&state);
     (
-        set.into_iter().map(|(u, _)| u.to_string()).collect(),
-        quorum,
+        in_force.keys.iter().map(|(u, _)| u.to_string()).collect(),
+        in_force.required,
     )
 }
 
@@ -499,7 +508,7 @@ fn quorum_read_by(app: &TestApp, user: &str) -> (Vec<String>, u32) {
 /// units the viewer may open.
 #[test]
 fn a_later_witness_key_never_unwitnesses_the_log() {
-    let app = spawn_witnessed(Backend::Sqlite, Quorum::AllButOne).unwrap();
+    let app = spawn_witnessed(Backend::Sqlite).unwrap();
     let witnessed = witness_everything(&app);
     let kg = signed_in(&app, "lanhdao-kg");
     let key = CosignerKey::generate("ca-kg.witness.test").unwrap();
@@ -611,4 +620,137 @@ fn the_witness_policy_is_recorded_from_the_admin_page() {
         &[("csrf", &csrf), ("w_ca-kg", "1"), ("quorum", "1")],
     );
     assert_eq!(r.status, 403);
+}
+
+/// A log of two provincial police in Cluster No. 12, both with witness keys and a policy
+/// needing both, then the merger of Kiên Giang into An Giang (effective 01/07/2025); an
+/// administrator, and Đồng Tháp's leader in Cluster No. 13, who does not see either unit.
+fn merged_witness_log(app: &TestApp) {
+    use thidua_domain::model::{LineageChange, LineageKind, Role, UnitKind};
+    let text = |s: &str| thidua_domain::Text::parse("t", s, 500).unwrap();
+    let unit = |s: &str| UnitId::parse(s).unwrap();
+    let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    let mut cmds = Vec::new();
+    for (id, name, code) in [
+        ("ca-kg", "Công an tỉnh Kiên Giang", "KG"),
+        ("ca-ag", "Công an tỉnh An Giang", "AG"),
+        ("ca-dt", "Công an tỉnh Đồng Tháp", "ĐT"),
+        ("ca-vl", "Công an tỉnh Vĩnh Long", "VL"),
+    ] {
+        cmds.push(Command::CreateUnit {
+            unit: unit(id),
+            name: text(name),
+            short_code: text(code),
+            kind: UnitKind::ProvincialPolice,
+            parent: None,
+            established: day(2004, 1, 1),
+        });
+    }
+    for (cluster, name, members) in [
+        ("cum-12", "Cụm thi đua số 12", vec!["ca-kg", "ca-ag"]),
+        ("cum-13", "Cụm thi đua số 13", vec!["ca-dt", "ca-vl"]),
+    ] {
+        let cluster = thidua_domain::ClusterId::parse(cluster).unwrap();
+        cmds.push(Command::CreateCluster {
+            cluster: cluster.clone(),
+            name: text(name),
+        });
+        cmds.push(Command::SetClusterYear {
+            cluster,
+            year: 2024,
+            members: members.into_iter().map(unit).collect(),
+        });
+    }
+    for (user, role) in [
+        ("quantri", Role::Admin),
+        (
+            "lanhdao-dt",
+            Role::Leader {
+                unit: unit("ca-dt"),
+            },
+        ),
+    ] {
+        let user = UserId::parse(user).unwrap();
+        cmds.push(Command::RegisterUser {
+            user: user.clone(),
+            display_name: text("Người thử nghiệm"),
+            demo: true,
+        });
+        cmds.push(Command::GrantRole { user, role });
+    }
+    for id in ["ca-kg", "ca-ag"] {
+        let key = CosignerKey::generate(&format!("{id}.witness.test")).unwrap();
+        cmds.push(Command::RegisterWitnessKey {
+            unit: unit(id),
+            key: key.verifier().to_key_string(),
+        });
+    }
+    cmds.push(Command::SetWitnessPolicy {
+        witnesses: vec![unit("ca-kg"), unit("ca-ag")],
+        quorum: 2,
+    });
+    cmds.push(Command::RecordLineage {
+        change: LineageChange {
+            kind: LineageKind::Merge,
+            predecessors: vec![unit("ca-kg"), unit("ca-ag")],
+            successors: vec![unit("ca-ag")],
+            effective: day(2025, 7, 1),
+            decision: text("Nghị quyết 202/2025/QH15"),
+        },
+    });
+    app.service.execute_all(&Actor::System, cmds).unwrap();
+    for user in ["quantri", "lanhdao-dt"] {
+        thidua_web::accounts::set_password(
+            &*app.accounts,
+            &app.service,
+            &UserId::parse(user).unwrap(),
+            super::support::PASSWORD,
+        )
+        .unwrap();
+    }
+}
+
+/// Once Kiên Giang merged into An Giang, its witness key no longer counts: `/transparency` and
+/// `/admin/log` say so with the day it ceased, say loudly that the recorded quorum (two) can no
+/// longer be met, and the policy form no longer offers Kiên Giang; a member of another cluster,
+/// who sees neither unit, replays the merger too and finds the public quorum.
+#[test]
+fn a_ceased_units_witness_key_is_shown_not_to_count_and_the_quorum_unmeetable() {
+    let app = super::support::spawn_with(Backend::Sqlite, false).unwrap();
+    merged_witness_log(&app);
+    let ceased = "Không còn được tính: đơn vị ngừng tồn tại ngày 01/07/2025.";
+    let page = Client::new(&app.base).get("/transparency");
+    assert_eq!(page.status, 200);
+    let table = &page.body[page.body.find("id=\"witness-keys\"").unwrap()..];
+    let kg = &table[table.find("Kiên Giang").unwrap()..];
+    let kg_row = &kg[..kg.find("</tr>").unwrap()];
+    assert!(kg_row.contains(ceased), "{kg_row}");
+    let notice = super::support::element_text(&page.body, "witness-unmeetable", "p");
+    assert!(
+        notice.starts_with("Không thể đủ nhân chứng: chính sách cần 2 chữ ký đồng ký nhưng chỉ còn 1 nhân chứng được tính"),
+        "{notice}"
+    );
+    assert!(
+        !page.body.contains("--witness ca-kg="),
+        "the command trusts ca-ag only"
+    );
+
+    let admin = signed_in(&app, "quantri").get("/admin/log");
+    assert_eq!(admin.status, 200);
+    assert!(admin.body.contains(ceased), "{}", admin.body);
+    let notice = super::support::element_text(&admin.body, "policy-unmeetable", "p");
+    assert!(
+        notice.contains("cho đến khi ghi một chính sách nhân chứng mới"),
+        "{notice}"
+    );
+    assert!(
+        !admin.body.contains("name=\"w_ca-kg\""),
+        "a ceased unit is not offered"
+    );
+    assert!(admin.body.contains("name=\"w_ca-ag\""));
+
+    let public = thidua_transparency::cosign::witness_set(&app.service.read());
+    assert_eq!((public.keys.len(), public.required), (1, 2));
+    let (set, quorum) = quorum_read_by(&app, "lanhdao-dt");
+    assert_eq!((set, quorum), (vec!["ca-ag".to_owned()], 2));
 }

@@ -18,7 +18,6 @@ use super::support::{
     approved_year, element_text, full_figures, signed_in, spawn, spawn_at, Backend, TestApp,
     PASSWORD,
 };
-use thidua_transparency::Quorum;
 
 const COV: &str = "gu-12-2024";
 const UNITS: [&str; 5] = ["ca-kg", "ca-ag", "ca-hg", "ca-cm", "ca-bl"];
@@ -584,7 +583,7 @@ fn who_reads_what_of_the_year_end_postgres() {
 }
 
 fn who_reads_what_of_the_year_end(backend: Backend) {
-    let witnessed = super::support::spawn_witnessed(backend, Quorum::Units(2));
+    let witnessed = super::support::spawn_witnessed(backend);
     let Some(app) = witnessed else {
         return;
     };

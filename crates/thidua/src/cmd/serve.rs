@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use thidua_store::accounts::AccountStore;
 
+use crate::output::errln;
 use crate::storage::StoreArgs;
 use crate::{demo, demo_witness};
 
@@ -169,6 +170,9 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         "Khoá công khai của nhật ký / log verifier key: {}",
         service.key().verifier_key()
     );
+    if let Some(warning) = thidua_transparency::cosign::retired_quorum_warning() {
+        errln!("{warning}");
+    }
     service.spawn_follower(Duration::from_millis(250));
     // A start from a snapshot skipped the older entries: check them while serving.
     service.spawn_audit();
@@ -196,7 +200,6 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         service.clone(),
         stores.witnesses.clone(),
         thidua_transparency::LogApiConfig {
-            quorum: thidua_transparency::Quorum::from_env(),
             access: Arc::new(ReadAsTheCaller(stores.accounts.clone())),
         },
     );
@@ -206,7 +209,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         stores.accounts,
         config,
         Some(log_api),
-        Some(thidua_web::Witnessing::from_env(stores.witnesses)),
+        Some(thidua_web::Witnessing::new(stores.witnesses)),
         move |addr| {
             println!("Thi Đua: http://{addr}/ ({size} sự kiện / events)");
         },

@@ -412,6 +412,9 @@ fn verify(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     // The options first: a wrong one (a URL that is not postgres://, a witness given twice)
     // is an error like any other (exit 1), said before anything is read.
     let trust = load_trust(&args)?;
+    if let Some(warning) = thidua_transparency::cosign::retired_quorum_warning() {
+        errln!("{warning}");
+    }
     if args.server.is_none() && args.backup.is_none() {
         args.store.database_url()?;
     }
@@ -731,6 +734,11 @@ fn summary_json(
             "quorum": w.quorum,
             "cosigned": w.cosigned,
             "met": w.met(),
+            "unmeetable": w.unmeetable(),
+            "ceased": w.ceased.iter().map(|(unit, date)| serde_json::json!({
+                "unit": unit,
+                "date": date.to_string(),
+            })).collect::<Vec<_>>(),
             "witnessed_size": w.earlier.as_ref().map(|(size, _)| size),
         })),
         "ignored_snapshots": summary.ignored_snapshots.iter().map(|(size, why)| serde_json::json!({
@@ -793,6 +801,12 @@ fn print_summary(
                 units.join(", ")
             )?;
         }
+    }
+    if let Some(w) = summary.witnessing.as_ref().filter(|w| !w.ceased.is_empty()) {
+        outln!(
+            "  không còn được tính / no longer counting  {}",
+            w.ceased_list()
+        )?;
     }
     match summary.previous {
         Some(p) => outln!("  khớp với bản chốt sổ {p} mục đã kiểm trước / consistent with the checkpoint of size {p} verified before")?,
@@ -928,15 +942,18 @@ fn trusted_line(summary: &Summary) -> String {
     }
 }
 
-/// The note on the log's own witnesses: none registered, a checkpoint accepted without their
-/// quorum (`--allow-unwitnessed`), or a quorum counted with the keys the log itself gives
-/// when no trusted key cosigned.
+/// The note on the log's own witnesses: keys of ceased units and a quorum no longer possible,
+/// none registered, a checkpoint accepted without their quorum (`--allow-unwitnessed`), or a
+/// quorum counted with the keys the log itself gives when no trusted key cosigned.
 fn witnessing_note(
     w: &thidua_transparency::verify::Witnessing,
     trusted_cosigned: bool,
     nothing_read: bool,
 ) {
-    if w.registered.is_empty() && nothing_read {
+    ceased_note(w);
+    if w.unmeetable() {
+        earlier_note(w);
+    } else if w.registered.is_empty() && nothing_read {
         errln!(
             "chú ý / note: không đọc được nhân chứng nhật ký đăng ký khi không có mã của thành \
              viên: chỉ các khoá --witness đã cho được kiểm / the witnesses the log registers \
@@ -949,15 +966,8 @@ fn witnessing_note(
              lịch sử của nó / the log registers no witnesses: only its own signing key vouches \
              for its history"
         );
-    } else if let Some((size, units)) = w.earlier.as_ref().filter(|_| !w.met()) {
-        errln!(
-            "chú ý / note: các mục mới nhất (từ mục {size}) chưa được nhân chứng đồng ký — nhân \
-             chứng ký theo lịch riêng; lịch sử đến {size} mục đã được {units} xác nhận và nhật ký \
-             nối tiếp đúng lịch sử đó / the newest entries (from {size} on) are not cosigned yet \
-             — witnesses cosign on their own schedule; the first {size} entries were cosigned by \
-             {units} and the log verified extends them",
-            units = units.join(", ")
-        );
+    } else if w.earlier.is_some() && !w.met() {
+        earlier_note(w);
     } else if !w.met() {
         errln!("CHÚ Ý / WARNING (--allow-unwitnessed): {w}");
     } else if !trusted_cosigned {
@@ -970,6 +980,36 @@ fn witnessing_note(
             w.options()
         );
     }
+}
+
+/// The witness keys that no longer count because their unit ceased, and, loudly, a quorum that
+/// can no longer be met (whether or not an earlier checkpoint carried the quorum then).
+fn ceased_note(w: &thidua_transparency::verify::Witnessing) {
+    if let Some(note) = w.unmeetable_note() {
+        errln!("CHÚ Ý / WARNING: {note}");
+    } else if !w.ceased.is_empty() {
+        errln!(
+            "chú ý / note: khoá nhân chứng không còn được tính vì đơn vị đã ngừng tồn tại / \
+             witness keys no longer counting because their unit ceased: {}",
+            w.ceased_list()
+        );
+    }
+}
+
+/// The note that the newest entries are not cosigned yet while an earlier checkpoint, which
+/// the verified log extends, carries the quorum then in force.
+fn earlier_note(w: &thidua_transparency::verify::Witnessing) {
+    let Some((size, units)) = w.earlier.as_ref() else {
+        return;
+    };
+    errln!(
+        "chú ý / note: các mục mới nhất (từ mục {size}) chưa được nhân chứng đồng ký — nhân \
+         chứng ký theo lịch riêng; lịch sử đến {size} mục đã được {units} xác nhận và nhật ký \
+         nối tiếp đúng lịch sử đó / the newest entries (from {size} on) are not cosigned yet \
+         — witnesses cosign on their own schedule; the first {size} entries were cosigned by \
+         {units} and the log verified extends them",
+        units = units.join(", ")
+    );
 }
 
 /// The line saying which issued documents were rebuilt from the log (all identical:

@@ -105,6 +105,9 @@ pub struct WitnessRow {
     pub registered_at: u64,
     /// Named by the witness policy in force.
     pub required: bool,
+    /// "No longer counts: the unit ceased on dd/mm/yyyy", for a unit whose end is recorded
+    /// (not offered to a new policy).
+    pub ceased: Option<String>,
 }
 
 /// The sections of the administration, each its own page (`/admin/{section}`).
@@ -138,6 +141,8 @@ struct AdminPage {
     witnessed: Option<(u64, usize)>,
     /// The witness policy in force: its sentence, and its quorum for the form.
     policy: Option<(String, u32)>,
+    /// Said when the quorum in force can no longer be met (a new policy must be recorded).
+    unmeetable: Option<String>,
     /// The new unit form's choices of parent: the active units that may be parents, grouped
     /// by kind (the group's label, and each unit's id and name).
     parents: Vec<(&'static str, Vec<(String, String)>)>,
@@ -335,6 +340,7 @@ async fn admin_view(
         Vec::new()
     };
     let state = app.service.read();
+    let witnesses = thidua_transparency::api::witness_list(&state);
     let users = match dto::users(&state, &viewer.scope, None) {
         Ok(u) => u,
         Err(e) => return viewer_error(viewer, e),
@@ -348,20 +354,8 @@ async fn admin_view(
         movements: dto::movements(&state),
         covenants: dto::covenants(&state, &viewer.scope),
         tokens,
-        witnesses: state
-            .witness_keys
-            .iter()
-            .map(|(u, k)| WitnessRow {
-                unit: super::names::unit(&state, u),
-                id: u.to_string(),
-                key: k.key.clone(),
-                registered_at: k.registered_at,
-                required: state
-                    .witness_policy
-                    .as_ref()
-                    .is_some_and(|p| p.witnesses.contains(u)),
-            })
-            .collect(),
+        witnesses: witness_rows(t, &state, &witnesses),
+        unmeetable: super::transparency::unmeetable_notice(t, &witnesses),
         policy: state.witness_policy.as_ref().map(|p| {
             let sentence = crate::i18n::fill(
                 t.witness_policy_now,
@@ -919,6 +913,35 @@ pub struct UnitForm {
     /// The parent unit's id, or empty.
     #[serde(default)]
     parent: String,
+}
+
+/// The registered witness keys as `/admin/log` lists them: as `/api/v1/log/witnesses` serves
+/// them, with why a ceased unit's key no longer counts.
+fn witness_rows(
+    t: &crate::i18n::Strings,
+    state: &thidua_domain::State,
+    list: &thidua_transparency::api::WitnessList,
+) -> Vec<WitnessRow> {
+    list.witnesses
+        .iter()
+        .filter_map(|w| {
+            let u = UnitId::parse(&w.unit).ok()?;
+            Some(WitnessRow {
+                unit: super::names::unit(state, &u),
+                required: list
+                    .policy
+                    .as_ref()
+                    .is_some_and(|p| p.witnesses.contains(&w.unit)),
+                ceased: w
+                    .ceased
+                    .as_deref()
+                    .map(|d| super::transparency::ceased_sentence(t, d)),
+                id: w.unit.clone(),
+                key: w.key.clone(),
+                registered_at: w.registered_at,
+            })
+        })
+        .collect()
 }
 
 /// Records the witness policy: the registered witness units ticked (`w_{unit}`) and how many
