@@ -16,7 +16,7 @@ use crate::error::DomainError;
 use crate::event::{Actor, Event, Payload};
 use crate::ids::{ClusterId, CovenantId, MovementId, UnitId};
 use crate::model::{CovenantContent, RegulationDoc};
-use crate::state::{Covenant, CovenantVersion, SignatureRecord, State, Withdrawal};
+use crate::state::{Amendment, Covenant, CovenantVersion, SignatureRecord, State, Withdrawal};
 use crate::text::{limits, Text};
 use crate::wire::covenant_hash;
 
@@ -409,7 +409,7 @@ impl State {
                 covenant,
                 version,
                 content,
-            } => self.apply_covenant_draft_amended(covenant, *version, content),
+            } => self.apply_covenant_draft_amended(event, covenant, *version, content),
             P::CovenantDraftWithdrawn {
                 covenant,
                 version,
@@ -461,6 +461,7 @@ impl State {
             frozen_at: None,
             drafted_at: event.index,
             withdrawn: None,
+            amended: None,
         };
         match self.covenants.get_mut(covenant) {
             Some(c) => c.versions.push(draft),
@@ -483,6 +484,7 @@ impl State {
     /// An amended draft: new content, and its hash, for the open latest version nobody signed.
     fn apply_covenant_draft_amended(
         &mut self,
+        event: &Event,
         covenant: &CovenantId,
         version: u32,
         content: &CovenantContent,
@@ -494,7 +496,12 @@ impl State {
         v.hash = covenant_hash(
             covenant, version, &movement, &cluster, year, &v.members, content,
         );
-        v.content = content.clone();
+        let before = std::mem::replace(&mut v.content, content.clone());
+        v.amended = Some(Amendment {
+            index: event.index,
+            time_ms: event.time_ms,
+            before,
+        });
         Ok(())
     }
 

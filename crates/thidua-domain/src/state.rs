@@ -43,6 +43,15 @@ pub struct Withdrawal {
     pub reason: Text,
 }
 
+/// The latest amendment of a draft: when it was recorded and the content it replaced, so that
+/// what it changed can be shown to the members ([`Covenant::amendment_changes`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Amendment {
+    pub index: u64,
+    pub time_ms: i64,
+    pub before: CovenantContent,
+}
+
 /// One version of a covenant: its content, who must sign, who has, and whether it is frozen.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CovenantVersion {
@@ -59,6 +68,8 @@ pub struct CovenantVersion {
     pub drafted_at: u64,
     /// Set when the secretariat withdrew this draft before anyone signed it.
     pub withdrawn: Option<Withdrawal>,
+    /// The draft's latest amendment, if it was amended before anyone signed it.
+    pub amended: Option<Amendment>,
 }
 
 impl CovenantVersion {

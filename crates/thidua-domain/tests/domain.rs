@@ -481,6 +481,23 @@ fn a_signed_or_frozen_covenant_cannot_be_edited_and_a_new_version_needs_new_sign
         },
     );
     assert_ne!(w.hash(), first_hash, "amending changes the hash");
+    // What the amendment changed is kept for the members to read: the title, nothing else.
+    let c = &w.state.covenants[&cov()];
+    let amended = c
+        .latest()
+        .amended
+        .as_ref()
+        .expect("the amendment is recorded");
+    assert_eq!(amended.before, content("Giao ước 2024"));
+    let d = c.amendment_changes(1).expect("the amendment's changes");
+    assert_eq!((d.from, d.to), (1, 1));
+    let title = d
+        .title
+        .as_ref()
+        .map(|(a, b)| (a.to_string(), b.to_string()));
+    let said = ("Giao ước 2024".to_owned(), "Giao ước 2024 (sửa)".to_owned());
+    assert_eq!(title, Some(said));
+    assert!(d.targets.is_empty() && d.regulation.is_none(), "{d:?}");
     assert_eq!(
         w.err(
             &user("thuky"),

@@ -130,6 +130,18 @@ impl Covenant {
         let after = self.version(version)?;
         self.previous(version).map(|before| diff(before, after))
     }
+
+    /// What the latest amendment of draft `version` changed (`from` and `to` are both
+    /// `version`); `None` when it was never amended.
+    pub fn amendment_changes(&self, version: u32) -> Option<CovenantDiff> {
+        let after = self.version(version)?;
+        let amended = after.amended.as_ref()?;
+        let before = CovenantVersion {
+            content: amended.before.clone(),
+            ..after.clone()
+        };
+        Some(diff(&before, after))
+    }
 }
 
 /// What changed from version `a` to version `b` of a covenant.
@@ -407,6 +419,7 @@ mod tests {
             frozen_at: None,
             drafted_at: 0,
             withdrawn: None,
+            amended: None,
         }
     }
 

@@ -83,8 +83,9 @@ struct CovenantPage {
     edit: Option<&'static str>,
     can_withdraw: bool,
     previous: Option<u32>,
-    /// What the shown version changed from the one it follows.
-    changes: Option<super::diff::ChangesSection>,
+    /// What the shown version changed from the one it follows, then what its latest
+    /// amendment changed in the draft.
+    change_sections: Vec<super::diff::ChangesSection>,
     notice: Option<&'static str>,
 }
 
@@ -189,7 +190,10 @@ pub async fn covenant(
         can_withdraw: is_latest && edit == Some("amend") && v.is_open() && v.signatures.is_empty(),
         edit,
         previous: c.previous(v.version).map(|x| x.version),
-        changes: super::diff::section(&state, viewer.lang, &c, v),
+        change_sections: super::diff::section(&state, viewer.lang, &c, v)
+            .into_iter()
+            .chain(super::diff::amendment_section(&state, viewer.lang, v))
+            .collect(),
         notice: notice(t, &q),
     };
     drop(state);

@@ -119,6 +119,9 @@ pub fn line_diff(a: &str, b: &str, context: usize) -> Vec<DiffLine> {
 pub struct Changes {
     pub from: u32,
     pub to: u32,
+    /// The heads of the before and after columns ("Phiên bản 1", "Trước khi sửa" …).
+    pub before_label: String,
+    pub after_label: String,
     /// The covenant's fields, its members and its targets.
     pub covenant: Vec<Change>,
     /// The regulation's areas and criteria, in the words of the regulation page.
@@ -158,9 +161,12 @@ pub fn changes(
         }
         None => (Vec::new(), Vec::new()),
     };
+    let version = |v: u32| format!("{} {v}", t.version);
     Changes {
         from: d.from,
         to: d.to,
+        before_label: version(d.from),
+        after_label: version(d.to),
         covenant,
         criteria,
         regulation,
@@ -382,6 +388,9 @@ impl CriteriaWords {
 /// The covenant page's section on what the version it shows changed from the one it follows:
 /// a heading and an introduction naming both versions, and the rows.
 pub struct ChangesSection {
+    /// Prefixed to the ids of the section's elements: `""` for a version's changes,
+    /// `"amendment-"` for a draft's amendment, both shown on one page.
+    pub prefix: &'static str,
     pub heading: String,
     /// What the rows are, or that nothing signed differs.
     pub intro: String,
@@ -405,8 +414,47 @@ pub fn section(
         t.changes_intro
     };
     Some(ChangesSection {
+        prefix: "",
         heading: crate::i18n::fill(t.changes_title, &versions),
         intro: crate::i18n::fill(intro, &versions),
+        changes,
+    })
+}
+
+impl ChangesSection {
+    /// The id of the section's element `name` (`changes`, `covenant-changes` …).
+    pub fn id(&self, name: &str) -> String {
+        format!("{}{name}", self.prefix)
+    }
+
+    /// Whether the rows compare two versions (a full line-by-line comparison exists).
+    pub fn versions(&self) -> bool {
+        self.changes.from != self.changes.to
+    }
+}
+
+/// [`ChangesSection`] for the latest amendment of draft `v`: what the secretariat changed on
+/// `dd/mm/yyyy` in the draft as it stood; `None` when it was never amended.
+pub fn amendment_section(
+    state: &thidua_domain::State,
+    lang: Lang,
+    v: &CovenantVersion,
+) -> Option<ChangesSection> {
+    let amended = v.amended.as_ref()?;
+    let t = lang.strings();
+    let before = CovenantVersion {
+        content: amended.before.clone(),
+        ..v.clone()
+    };
+    let mut changes = changes(state, lang, &before, v);
+    changes.before_label = t.amendment_before.to_owned();
+    changes.after_label = t.amendment_after.to_owned();
+    let day = crate::format::time_ms(amended.time_ms);
+    let said = [("when", day.as_str())];
+    Some(ChangesSection {
+        prefix: "amendment-",
+        heading: crate::i18n::fill(t.amendment_title, &said),
+        intro: crate::i18n::fill(t.amendment_intro, &said),
         changes,
     })
 }
@@ -494,6 +542,7 @@ mod tests {
             frozen_at: None,
             drafted_at: 0,
             withdrawn: None,
+            amended: None,
         }
     }
 

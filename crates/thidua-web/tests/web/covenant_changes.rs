@@ -191,3 +191,49 @@ fn the_comparison_page_lists_the_regulation_settings() {
     assert!(regulation.contains("15,5"), "{regulation}");
     assert!(page.body.contains("id=\"criteria-changes\""));
 }
+
+/// A draft amended in place (before anyone signed it) says what the amendment changed, beside
+/// what the version changed from the one before: t4's threshold raised again, 80% → 85%, with
+/// the columns "before" and "after the amendment"; in English too.
+#[test]
+fn an_amended_draft_says_what_its_amendment_changed() {
+    let app = second_version();
+    let covenant = thidua_domain::CovenantId::parse(COV).unwrap();
+    let mut content = app.service.read().covenants[&covenant]
+        .latest()
+        .content
+        .clone();
+    for t in &mut content.targets {
+        if t.id.as_str() == "t4" {
+            t.threshold = Some(Decimal::from(85));
+        }
+    }
+    let amend = Command::AmendCovenantDraft { covenant, content };
+    app.service.execute(&Actor::System, amend).unwrap();
+    let leader = signed_in(&app, "lanhdao-ag");
+    let page = leader.get(&format!("/covenants/{COV}"));
+    assert_eq!(page.status, 200, "{}", page.body);
+    let versions = element_text(&page.body, "changes", "section");
+    assert!(versions.contains("85"), "{versions}");
+    let section = element_text(&page.body, "amendment-changes", "section");
+    assert!(section.contains("Dự thảo đã được sửa lúc"), "{section}");
+    let rows = element_text(&page.body, "amendment-covenant-changes", "table");
+    assert!(
+        rows.contains("Trước khi sửa") && rows.contains("Sau khi sửa"),
+        "{rows}"
+    );
+    assert!(rows.contains("80") && rows.contains("85"), "{rows}");
+    assert!(
+        !rows.contains("sửa đổi"),
+        "only the amendment's change: {rows}"
+    );
+    assert!(!page.body.contains("id=\"amendment-changes-full\""));
+    let r = leader.post_form("/lang", &[("csrf", &page.csrf()), ("to", "en")]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = leader.get(&format!("/covenants/{COV}"));
+    let section = element_text(&page.body, "amendment-changes", "section");
+    assert!(
+        section.contains("The draft was amended on") && section.contains("After the amendment"),
+        "{section}"
+    );
+}
