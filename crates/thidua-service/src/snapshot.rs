@@ -37,8 +37,9 @@ use crate::{LogKey, Service, ServiceError, View};
 /// `yearend::Review::finding_times`; format 12: every change of the witness set by log index,
 /// `State::witness_changes`; format 13: an election's cancellation,
 /// `votes::Election::cancelled`; format 14: the ends of witnesses' units among the witness
-/// changes, `WitnessChange::Ceased`).
-pub const FORMAT: &str = "thidua-snapshot/14";
+/// changes, `WitnessChange::Ceased`; format 15: the content a draft's latest amendment
+/// replaced, `state::CovenantVersion::amended`).
+pub const FORMAT: &str = "thidua-snapshot/15";
 
 /// When the service writes snapshots by itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

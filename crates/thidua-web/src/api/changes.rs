@@ -96,6 +96,11 @@ pub fn changes_dto(state: &State, c: &Covenant, version: u32) -> Option<VersionC
     c.changes(version).map(|d| dto(state, &d))
 }
 
+/// What the latest amendment of draft `version` of `c` changed; `None` if never amended.
+pub fn amendment_dto(state: &State, c: &Covenant, version: u32) -> Option<VersionChangesDto> {
+    c.amendment_changes(version).map(|d| dto(state, &d))
+}
+
 fn dto(state: &State, d: &CovenantDiff) -> VersionChangesDto {
     let fields = [
         (

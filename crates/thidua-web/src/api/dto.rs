@@ -212,6 +212,16 @@ pub struct VersionDto {
     /// What this version changed from the version it follows (numbered just before it):
     /// fields, members, targets and the scoring regulation. Absent for the first version.
     pub changes: Option<super::changes::VersionChangesDto>,
+    /// Set when the draft was amended in place before anyone signed it: the log index and
+    /// time of its latest amendment and what that amendment changed (`from` = `to`).
+    pub amended: Option<AmendmentDto>,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct AmendmentDto {
+    pub index: u64,
+    pub time_ms: i64,
+    pub changes: super::changes::VersionChangesDto,
 }
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -598,6 +608,13 @@ fn version_dto(state: &State, c: &Covenant, v: &CovenantVersion) -> VersionDto {
         targets: v.content.targets.iter().map(target_dto).collect(),
         signatures,
         changes: super::changes::changes_dto(state, c, v.version),
+        amended: v.amended.as_ref().and_then(|a| {
+            Some(AmendmentDto {
+                index: a.index,
+                time_ms: a.time_ms,
+                changes: super::changes::amendment_dto(state, c, v.version)?,
+            })
+        }),
     }
 }
 

@@ -228,6 +228,28 @@ fn an_amended_draft_says_what_its_amendment_changed() {
         "only the amendment's change: {rows}"
     );
     assert!(!page.body.contains("id=\"amendment-changes-full\""));
+    // The API says the same, and the OpenAPI document describes it.
+    let api = leader.get(&format!("/api/v1/covenants/{COV}")).json();
+    let versions = api["versions"].as_array().unwrap();
+    assert!(versions[0]["amended"].is_null(), "{}", versions[0]);
+    let amended = &versions[1]["amended"];
+    assert!(amended["index"].as_u64().is_some(), "{amended}");
+    let t4 = &amended["changes"]["targets"][0];
+    assert_eq!(
+        (t4["id"].as_str(), t4["change"].as_str()),
+        (Some("t4"), Some("changed"))
+    );
+    assert_eq!(
+        (
+            t4["before"]["threshold"].as_str(),
+            t4["after"]["threshold"].as_str()
+        ),
+        (Some("80"), Some("85"))
+    );
+    let doc = leader.get("/api/openapi.json").json();
+    let schemas = &doc["components"]["schemas"];
+    assert!(schemas["VersionDto"]["properties"]["amended"].is_object());
+    assert!(schemas["AmendmentDto"]["properties"]["changes"].is_object());
     let r = leader.post_form("/lang", &[("csrf", &page.csrf()), ("to", "en")]);
     assert_eq!(r.status, 303, "{}", r.body);
     let page = leader.get(&format!("/covenants/{COV}"));
