@@ -402,6 +402,23 @@ impl Election {
         self.cancelled.is_some()
     }
 
+    /// Whether the secretariat may still cancel the election: not cancelled already, and
+    /// none of its rounds counted. The one rule: `election_cancelled` is applied by it and
+    /// the pages ask it before offering the form.
+    pub fn check_cancellable(&self) -> Result<(), DomainError> {
+        self.check_not_cancelled()?;
+        match self.rounds.iter().find(|r| r.count.is_some()) {
+            Some(r) => Err(refused(
+                "election_counted",
+                format!(
+                    "round {} of the election is counted: a counted vote is not cancelled",
+                    r.number
+                ),
+            )),
+            None => Ok(()),
+        }
+    }
+
     /// Refused once the election is cancelled: no vote event about it is taken any more.
     pub fn check_not_cancelled(&self) -> Result<(), DomainError> {
         match &self.cancelled {
@@ -1380,18 +1397,9 @@ impl Election {
     }
 }
 
-/// The cancellation of an election none of whose rounds is counted (`apply_votes` has refused
-/// one already cancelled).
+/// The cancellation of an election, refused unless [`Election::check_cancellable`].
 fn cancel(e: &mut Election, reason: &Text, event: &Event) -> Result<(), DomainError> {
-    if let Some(r) = e.rounds.iter().find(|r| r.count.is_some()) {
-        return Err(refused(
-            "election_counted",
-            format!(
-                "round {} of the election is counted: a counted vote is not cancelled",
-                r.number
-            ),
-        ));
-    }
+    e.check_cancellable()?;
     e.cancelled = Some(Cancellation {
         reason: reason.clone(),
         index: event.index,

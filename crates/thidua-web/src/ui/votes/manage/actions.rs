@@ -202,7 +202,7 @@ pub fn leader_actions(
 /// Whether the election may be cancelled now, as the domain rules it: not cancelled, none of
 /// its rounds counted.
 pub(super) fn cancellable(e: &Election) -> bool {
-    !e.is_cancelled() && e.rounds.iter().all(|r| r.count.is_none())
+    e.check_cancellable().is_ok()
 }
 
 /// What the viewer may do on the election page now: nothing once it is cancelled.

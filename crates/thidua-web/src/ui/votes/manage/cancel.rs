@@ -33,8 +33,8 @@ pub(super) fn cancel_view(
 ) -> Response {
     let lang = viewer.lang.code();
     let (m, s) = (manage(lang), strings(lang));
-    if !cancellable(e) {
-        return refused_at(viewer, e, cancel_refusal(e));
+    if let Err(refusal) = e.check_cancellable() {
+        return refused_at(viewer, e, refusal.code());
     }
     let mut errors = errors;
     errors.name_fields(&[
@@ -63,15 +63,6 @@ pub(super) fn cancel_view(
     with_status(res, &errors)
 }
 
-/// Why the election cannot be cancelled, as the domain would say it.
-fn cancel_refusal(e: &Election) -> &'static str {
-    if e.is_cancelled() {
-        "election_cancelled"
-    } else {
-        "election_counted"
-    }
-}
-
 /// `GET /elections/{id}/cancel`: the election's terms, a reason field and the confirmation box.
 pub(super) async fn cancel_page(
     State(app): State<AppState>,
@@ -95,8 +86,8 @@ pub(super) async fn cancel_election(
         Ok((_, e)) => e,
         Err(r) => return *r,
     };
-    if !cancellable(&e) {
-        return refused_at(&viewer, &e, cancel_refusal(&e));
+    if let Err(refusal) = e.check_cancellable() {
+        return refused_at(&viewer, &e, refusal.code());
     }
     let m = manage(viewer.lang.code());
     let (reason_raw, confirmed, mut errors, reason) =
