@@ -562,6 +562,20 @@ fn content(title: &str) -> CovenantContent {
     }
 }
 
+/// The commands creating each provincial police `(id, name, short code)`, established on
+/// 01/01/2004 under no parent.
+pub fn provincial_police(units: &[(&str, &str, &str)]) -> Vec<Command> {
+    let units = units.iter().map(|(id, name, code)| Command::CreateUnit {
+        unit: unit(id),
+        name: text(name),
+        short_code: text(code),
+        kind: UnitKind::ProvincialPolice,
+        parent: None,
+        established: date(2004, 1, 1),
+    });
+    units.collect()
+}
+
 /// Cluster No. 12 (five provinces, 2024, head and deputy, a covenant to sign), the 2025
 /// mergers, and Cluster No. 13 (two other provinces) as the foreign scope; one user per role.
 pub fn load_fixture(service: &Service, accounts: &dyn AccountStore) {
@@ -577,16 +591,7 @@ pub fn load_fixture(service: &Service, accounts: &dyn AccountStore) {
         ("ca-dt", "Công an tỉnh Đồng Tháp", "CADT"),
         ("ca-vl", "Công an tỉnh Vĩnh Long", "CAVL"),
     ];
-    for (id, name, code) in units {
-        cmds.push(Command::CreateUnit {
-            unit: unit(id),
-            name: text(name),
-            short_code: text(code),
-            kind: UnitKind::ProvincialPolice,
-            parent: None,
-            established: date(2004, 1, 1),
-        });
-    }
+    cmds.extend(provincial_police(&units));
     let c12 = ClusterId::parse("cum-12").unwrap();
     let c13 = ClusterId::parse("cum-13").unwrap();
     cmds.push(Command::CreateCluster {

@@ -626,26 +626,16 @@ fn the_witness_policy_is_recorded_from_the_admin_page() {
 /// needing both, then the merger of Kiên Giang into An Giang (effective 01/07/2025); an
 /// administrator, and Đồng Tháp's leader in Cluster No. 13, who does not see either unit.
 fn merged_witness_log(app: &TestApp) {
-    use thidua_domain::model::{LineageChange, LineageKind, Role, UnitKind};
+    use thidua_domain::model::{LineageChange, LineageKind, Role};
     let text = |s: &str| thidua_domain::Text::parse("t", s, 500).unwrap();
     let unit = |s: &str| UnitId::parse(s).unwrap();
     let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
-    let mut cmds = Vec::new();
-    for (id, name, code) in [
+    let mut cmds = super::support::provincial_police(&[
         ("ca-kg", "Công an tỉnh Kiên Giang", "KG"),
         ("ca-ag", "Công an tỉnh An Giang", "AG"),
         ("ca-dt", "Công an tỉnh Đồng Tháp", "ĐT"),
         ("ca-vl", "Công an tỉnh Vĩnh Long", "VL"),
-    ] {
-        cmds.push(Command::CreateUnit {
-            unit: unit(id),
-            name: text(name),
-            short_code: text(code),
-            kind: UnitKind::ProvincialPolice,
-            parent: None,
-            established: day(2004, 1, 1),
-        });
-    }
+    ]);
     for (cluster, name, members) in [
         ("cum-12", "Cụm thi đua số 12", vec!["ca-kg", "ca-ag"]),
         ("cum-13", "Cụm thi đua số 13", vec!["ca-dt", "ca-vl"]),
