@@ -135,12 +135,19 @@ impl Covenant {
     /// `version`); `None` when it was never amended.
     pub fn amendment_changes(&self, version: u32) -> Option<CovenantDiff> {
         let after = self.version(version)?;
-        let amended = after.amended.as_ref()?;
-        let before = CovenantVersion {
+        Some(diff(&after.before_amendment()?, after))
+    }
+}
+
+impl CovenantVersion {
+    /// The draft as it stood before its latest amendment (its content then, the rest as now);
+    /// `None` when it was never amended.
+    pub fn before_amendment(&self) -> Option<CovenantVersion> {
+        let amended = self.amended.as_ref()?;
+        Some(CovenantVersion {
             content: amended.before.clone(),
-            ..after.clone()
-        };
-        Some(diff(&before, after))
+            ..self.clone()
+        })
     }
 }
 

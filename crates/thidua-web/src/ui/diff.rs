@@ -442,11 +442,7 @@ pub fn amendment_section(
 ) -> Option<ChangesSection> {
     let amended = v.amended.as_ref()?;
     let t = lang.strings();
-    let before = CovenantVersion {
-        content: amended.before.clone(),
-        ..v.clone()
-    };
-    let mut changes = changes(state, lang, &before, v);
+    let mut changes = changes(state, lang, &v.before_amendment()?, v);
     changes.before_label = t.amendment_before.to_owned();
     changes.after_label = t.amendment_after.to_owned();
     let day = crate::format::time_ms(amended.time_ms);
