@@ -29,6 +29,8 @@ const LEFT: i64 = 44;
 const RIGHT: i64 = 8;
 const TOP: i64 = 8;
 const BOTTOM: i64 = 22;
+/// Pixels a value label needs vertically (its font is 9 px, `svg.chart .tick` in app.css).
+const TICK_HEIGHT: i64 = 11;
 
 fn text(x: &Exact) -> String {
     x.round(1, Rounding::HalfUp)
@@ -88,6 +90,18 @@ impl Frame {
                     .unwrap_or(Exact::ZERO),
             )
             .unwrap_or(Exact::ZERO)
+    }
+
+    /// Whether a label at pixel `y` stays clear of the top and bottom value labels (which
+    /// are drawn always): otherwise the two would print over each other.
+    fn label_room(&self, y: &Exact) -> bool {
+        let clear = |end: &Exact| {
+            self.y(end)
+                .sub(y)
+                .map(|d| d.abs() >= Exact::int(TICK_HEIGHT))
+                .unwrap_or(false)
+        };
+        clear(&self.hi) && clear(&self.lo)
     }
 
     fn point(&self, m: usize, v: &Exact) -> String {
@@ -158,13 +172,20 @@ fn axes(f: &Frame, o: &mut String) {
     );
     // Values on both sides of zero: a line at zero, labelled, so a rise reads from a fall.
     if f.lo < Exact::ZERO && f.hi > Exact::ZERO {
-        let y = text(&f.y(&Exact::ZERO));
+        let y0 = f.y(&Exact::ZERO);
+        let y = text(&y0);
         let _ = write!(
             o,
-            r#"<line class="zero" x1="{LEFT}" y1="{y}" x2="{}" y2="{y}"/><text class="tick" x="{}" y="{y}" text-anchor="end" dominant-baseline="middle">0</text>"#,
-            W - RIGHT,
-            LEFT - 3
+            r#"<line class="zero" x1="{LEFT}" y1="{y}" x2="{}" y2="{y}"/>"#,
+            W - RIGHT
         );
+        if f.label_room(&y0) {
+            let _ = write!(
+                o,
+                r#"<text class="tick" x="{}" y="{y}" text-anchor="end" dominant-baseline="middle">0</text>"#,
+                LEFT - 3
+            );
+        }
     }
     for (v, anchor_y) in [(&f.hi, text(&f.y(&f.hi))), (&f.lo, text(&f.y(&f.lo)))] {
         let _ = write!(
@@ -263,5 +284,26 @@ mod tests {
             "{a}"
         );
         assert!(a.contains(r#"y="33" text-anchor="end" dominant-baseline="middle">0</text>"#));
+    }
+
+    /// Zero just under the top value: the line is drawn, but its label would print over the
+    /// top one, so it is left out.
+    #[test]
+    fn a_zero_label_too_close_to_an_end_label_is_left_out() {
+        let this = [Some(e("-62.7")), Some(e("5.5"))];
+        let c = Chart {
+            title: "Thay đổi",
+            this_year: &this,
+            last_year: &[],
+            projected: None,
+            threshold: None,
+        };
+        let a = svg(&c);
+        assert!(a.contains(r#"class="zero""#), "{a}");
+        assert!(!a.contains(">0</text>"), "{a}");
+        assert!(
+            a.contains(">5,5</text>") && a.contains(">-62,7</text>"),
+            "{a}"
+        );
     }
 }
