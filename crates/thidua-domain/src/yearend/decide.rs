@@ -1,7 +1,7 @@
 //! The year-end commands: field rules (text limits, hex values, evidence), then the events.
 //! Whether an event fits the review is checked when it is applied ([`super::state`]); the rules
 //! added since events were first written (a schedule in order and not past, k = 2 with at least
-//! five units, an answer that says something, a re-check within the drawn records, evidence
+//! five units, an answer that says something and waits for every inspector's findings, a re-check within the drawn records, evidence
 //! attached once) are checked here only, so that logs written before them still replay.
 
 use std::collections::BTreeMap;
@@ -160,7 +160,7 @@ pub fn decide(
             covenant,
             unit,
             answers,
-        } => submit_response(covenant, unit, answers),
+        } => submit_response(state, covenant, unit, answers),
         C::ResolveDispute {
             covenant,
             unit,
@@ -605,13 +605,16 @@ pub fn check_recheck(review: &Review, inspected: &UnitId, rc: &Recheck) -> Resul
     state::check_recheck_counts(rc)
 }
 
-/// A unit's answers to its disputed criteria, each within [`ANSWER_LIMIT`]: at least one, and
-/// each accepting the proposed score or saying why not (an acceptance needs no text).
+/// A unit's answers to its disputed criteria, once all its inspectors' findings are in
+/// ([`rules::response_open`]), each within [`ANSWER_LIMIT`]: at least one, and each accepting
+/// the proposed score or saying why not (an acceptance needs no text).
 fn submit_response(
+    state: &State,
     covenant: CovenantId,
     unit: UnitId,
     answers: BTreeMap<String, Answer>,
 ) -> Result<YearEndEvent, DomainError> {
+    rules::response_open(state, state.review(&covenant)?, &unit)?;
     if answers.is_empty() {
         return Err(refuse(
             "yearend_response_empty",

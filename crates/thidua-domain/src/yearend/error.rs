@@ -84,6 +84,7 @@ pub const PHASE_REASONS: &[&str] = &[
     "draw_found_assignment",
     "dossier_not_frozen",
     "already_answered",
+    "response_waits_findings",
     "resolve_before_response",
     "no_assignment",
     "tie_outside_lock",

@@ -3,7 +3,8 @@
 //! with the commitments; the secretariat's assignment has the draw's shape and acknowledges
 //! exactly the rules of the draw it breaks; a review opened on missing figures, a lock and a
 //! publication are acknowledged; a dossier is submitted, and an inspector agrees with a computed
-//! criterion, only when its value can be computed. Also: what blocks a draw that found nothing.
+//! criterion, only when its value can be computed; a unit answers its disputes once all its
+//! inspectors' findings are in. Also: what blocks a draw that found nothing.
 
 use std::collections::BTreeSet;
 
@@ -33,6 +34,35 @@ pub fn conflicts_open(review: &Review, time_ms: i64) -> Result<(), DomainError> 
         ));
     }
     Ok(())
+}
+
+/// The inspectors of `unit` whose findings are not in yet, in the assignment's order.
+pub fn findings_pending(review: &Review, unit: &UnitId) -> Vec<UnitId> {
+    review
+        .inspectors_of(unit)
+        .into_iter()
+        .filter(|i| review.finding(i, unit).is_none())
+        .collect()
+}
+
+/// A unit gives its one response once every inspector assigned to it has submitted its
+/// findings: answered after the first of two, it could never answer what the second disputes,
+/// and the council would then decide that dispute on the inspector's word alone (a response
+/// opens the council's decisions).
+pub fn response_open(state: &State, review: &Review, unit: &UnitId) -> Result<(), DomainError> {
+    let pending = findings_pending(review, unit);
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<String> = pending.iter().map(|u| named(state, u)).collect();
+    Err(phase(
+        "response_waits_findings",
+        format!(
+            "the unit answers once every inspector's findings are in; still awaited: {}",
+            names.join(", ")
+        ),
+        vec![("units", names.join(", "))],
+    ))
 }
 
 /// Each member of the covenant's cluster lacking approved figures for a reported window of the

@@ -279,7 +279,7 @@ pub static VI: YeStrings = YeStrings {
     relaxed: "Ràng buộc mềm đã nới",
     searched: "Tìm vét cạn sau các lần bốc",
     infeasible: "Không có cách phân công nào thoả các ràng buộc bắt buộc; thư ký cụm quyết định và ghi lý do.",
-    blocker: "{unit} đã khai xung đột lợi ích với gần hết các đơn vị: chỉ còn {left} đơn vị không xung đột, trong khi cần ít nhất {needed} (các đơn vị kiểm tra và các đơn vị được kiểm tra phải khác nhau).",
+    blocker: "{unit} nằm trong {conflicts} xung đột lợi ích đã khai (do đơn vị mình hoặc đơn vị kia khai): chỉ còn {left} đơn vị không xung đột, trong khi cần ít nhất {needed} (các đơn vị kiểm tra và các đơn vị được kiểm tra phải khác nhau).",
     breaches_title: "Phân công này vi phạm các quy tắc sau của việc bốc thăm. Đánh dấu từng quy tắc để xác nhận quyết định vẫn vi phạm nó (được ghi cùng quyết định):",
     decision_breaches: "Quyết định vi phạm các quy tắc (đã xác nhận)",
     rule_conflict: "xung đột lợi ích đã khai",
@@ -460,7 +460,7 @@ pub static EN: YeStrings = YeStrings {
     searched: "Exhaustive search after the shuffles",
     infeasible:
         "No assignment meets the hard constraints; the secretariat decides and records why.",
-    blocker: "{unit} declared conflicts of interest with almost every unit: {left} units are left without a conflict, and at least {needed} are needed (its inspectors and the units it inspects are all different).",
+    blocker: "{unit} is in {conflicts} declared conflicts of interest (declared by it or by the other unit): {left} units are left without a conflict, and at least {needed} are needed (its inspectors and the units it inspects are all different).",
     breaches_title: "This assignment breaks the following rules of the draw. Tick each rule to confirm that the decision breaks it anyway (recorded with the decision):",
     decision_breaches: "Rules the decision breaks (acknowledged)",
     rule_conflict: "declared conflict of interest",
@@ -1076,6 +1076,10 @@ pub fn phase_reason(lang: Lang, why: &str) -> Option<&'static str> {
         "already_answered" => (
             "Đơn vị đã gửi giải trình (mỗi đơn vị gửi một lần).",
             "The unit has already answered (once per unit).",
+        ),
+        "response_waits_findings" => (
+            "Chưa giải trình được: còn chờ kết quả chấm chéo của {units}. Đơn vị giải trình một lần, sau khi mọi đơn vị chấm chéo mình đã gửi kết quả, để trả lời được mọi tiêu chí bị đề nghị.",
+            "Not yet: the findings of {units} are still awaited. The unit answers once, after every unit inspecting it has submitted its findings, so that it can answer every disputed criterion.",
         ),
         "resolve_before_response" => (
             "Hội đồng cụm quyết định sau khi đơn vị giải trình, hoặc hết hạn giải trình ({date}).",

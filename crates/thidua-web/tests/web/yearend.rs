@@ -1443,11 +1443,17 @@ fn the_secretariat_records_an_assignment_when_the_draw_finds_none() {
         shown.contains("xung đột lợi ích đã khai: Công an tỉnh Bạc Liêu → Công an tỉnh Kiên Giang"),
         "{shown}"
     );
-    // Why the draw found nothing: Kiên Giang's conflicts leave it no place.
+    // Why the draw found nothing: Kiên Giang's conflicts leave it no place. The page counts
+    // the conflicts it is in, whoever declared them (it once said the blocked unit declared
+    // them "with almost every unit", of a unit that declared none).
     let blockers = &after.body[after.body.find("id=\"draw-blockers\"").unwrap()..];
     assert!(
-        blockers.contains("Công an tỉnh Kiên Giang đã khai xung đột lợi ích với gần hết các đơn vị: chỉ còn 0 đơn vị"),
+        blockers.contains("Công an tỉnh Kiên Giang nằm trong 4 xung đột lợi ích đã khai (do đơn vị mình hoặc đơn vị kia khai): chỉ còn 0 đơn vị"),
         "{blockers}"
+    );
+    assert!(
+        blockers.contains("Công an tỉnh An Giang nằm trong 1 xung đột lợi ích đã khai (do đơn vị mình hoặc đơn vị kia khai): chỉ còn 3 đơn vị"),
+        "An Giang declared nothing, and is in one conflict: {blockers}"
     );
     for pair in ["pair-ca-bl-ca-kg", "pair-ca-cm-ca-kg", "pair-ca-kg-ca-ag"] {
         assert!(
@@ -1581,11 +1587,20 @@ fn co_inspectors_read_each_others_findings_only_after_submitting_their_own_postg
     co_inspectors_read_each_others_findings_only_after_submitting_their_own(Backend::Postgres);
 }
 
-fn co_inspectors_read_each_others_findings_only_after_submitting_their_own(backend: Backend) {
-    let Some(app) = spawn(backend) else {
-        return;
-    };
-    prepare(&app);
+/// No unit has answered its disputes yet.
+fn no_response_yet(app: &TestApp) -> bool {
+    app.service
+        .read()
+        .review(&cov())
+        .unwrap()
+        .responses
+        .is_empty()
+}
+
+/// A review of the five units with two inspectors per unit (k = 2): every dossier submitted,
+/// every seed committed and revealed, the assignment drawn.
+fn drawn_with_two_inspectors(app: &TestApp) {
+    prepare(app);
     let (sys, s) = (Actor::System, &app.service);
     use thidua_domain::yearend::YearEndCommand as Y;
     let ye = |c| s.execute(&sys, Command::YearEnd(c)).unwrap();
@@ -1634,6 +1649,16 @@ fn co_inspectors_read_each_others_findings_only_after_submitting_their_own(backe
         });
     }
     ye(Y::DrawAssignment { covenant: cov() });
+}
+
+fn co_inspectors_read_each_others_findings_only_after_submitting_their_own(backend: Backend) {
+    let Some(app) = spawn(backend) else {
+        return;
+    };
+    drawn_with_two_inspectors(&app);
+    let (sys, s) = (Actor::System, &app.service);
+    use thidua_domain::yearend::YearEndCommand as Y;
+    let ye = |c| s.execute(&sys, Command::YearEnd(c)).unwrap();
     let review = s.read().review(&cov()).unwrap().clone();
     let inspected = unit("ca-kg");
     let pair = review.inspectors_of(&inspected);
@@ -1752,6 +1777,93 @@ fn co_inspectors_read_each_others_findings_only_after_submitting_their_own(backe
     let mut seen = findings_on_kg(&first);
     seen.sort();
     assert_eq!(seen, both);
+}
+
+/// A unit answers its disputes once, after every unit inspecting it has submitted: with k = 2,
+/// Kiên Giang's first inspector proposes another C2a; Kiên Giang's answer is refused then (the
+/// API says whose findings are awaited, the page offers no response form and says why), for
+/// an answer then would leave it no way to answer what the second inspector disputes (C2b
+/// here) while the council could decide it. Once both are in, the page offers both criteria
+/// and the one response answers them.
+#[test]
+fn a_unit_answers_once_every_inspector_has_submitted() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    drawn_with_two_inspectors(&app);
+    use thidua_domain::yearend::{FindingItem, Points, Verdict, YearEndCommand as Y};
+    let inspected = unit("ca-kg");
+    let pair = app
+        .service
+        .read()
+        .review(&cov())
+        .unwrap()
+        .inspectors_of(&inspected);
+    let propose = |inspector: &UnitId, criterion: &str| {
+        let item = FindingItem {
+            verdict: Verdict::Propose,
+            score: Some(Points("2".parse().unwrap())),
+            reason: Some(Text::parse("t", "Chưa đủ minh chứng", 100).unwrap()),
+        };
+        let finding = Y::SubmitFinding {
+            covenant: cov(),
+            inspector: inspector.clone(),
+            inspected: inspected.clone(),
+            items: [(criterion.to_owned(), item)].into_iter().collect(),
+            recheck: None,
+        };
+        app.service
+            .execute(&Actor::System, Command::YearEnd(finding))
+            .unwrap();
+    };
+    propose(&pair[0], "C2a");
+    let kg = signed_in(&app, &leader("ca-kg"));
+    let path = format!("/api/v1/covenants/{COV}/yearend");
+    let answer = |criteria: &[&str]| {
+        let answers: serde_json::Map<String, serde_json::Value> = criteria
+            .iter()
+            .map(|c| {
+                let a = serde_json::json!({"accept": false, "text": "Đã hoàn thành đúng hạn"});
+                ((*c).to_owned(), a)
+            })
+            .collect();
+        kg.post_json(
+            &path,
+            serde_json::json!({"action": "submit_response", "covenant": COV,
+                "unit": "ca-kg", "answers": answers}),
+        )
+    };
+    let second = app.service.read().units[&pair[1]].name.to_string();
+    let early = answer(&["C2a"]);
+    assert_eq!(early.status, 409, "{}", early.body);
+    assert!(
+        early.body.contains("yearend_phase") && early.body.contains(&second),
+        "{}",
+        early.body
+    );
+    assert!(no_response_yet(&app));
+    let page = kg.get(&format!("/covenants/{COV}/yearend")).body;
+    assert!(
+        !page.contains("id=\"response-form-ca-kg\""),
+        "no response form yet"
+    );
+    let note = element_text(&page, "response-waits-ca-kg", "p");
+    assert!(
+        note.contains("còn chờ kết quả chấm chéo") && note.contains(&second),
+        "{note}"
+    );
+    propose(&pair[1], "C2b");
+    let page = kg.get(&format!("/covenants/{COV}/yearend")).body;
+    assert!(!page.contains("id=\"response-waits-ca-kg\""));
+    for c in ["C2a", "C2b"] {
+        assert!(
+            page.contains(&format!("id=\"answer-ca-kg-{c}\"")),
+            "{c} to answer"
+        );
+    }
+    let answered = answer(&["C2a", "C2b"]);
+    assert_eq!(answered.status, 200, "{}", answered.body);
+    let state = app.service.read();
+    let (response, _) = &state.review(&cov()).unwrap().responses[&inspected];
+    assert_eq!(response.answers.len(), 2);
 }
 
 /// The secretariat pins a drand round on the review page (a day after the commitment deadline,
@@ -2307,13 +2419,7 @@ fn an_acceptance_without_words_is_recorded() {
     };
     let message = form_error(&respond(&[("answer_C2a", "")]), "submit_response");
     assert!(message.contains("chưa trả lời tiêu chí nào"), "{message}");
-    assert!(app
-        .service
-        .read()
-        .review(&cov())
-        .unwrap()
-        .responses
-        .is_empty());
+    assert!(no_response_yet(&app));
     let accepted = respond(&[("accept_C2a", "1"), ("answer_C2a", "")]);
     assert_eq!(accepted.status, 303, "{}", accepted.body);
     let review = app.service.read().review(&cov()).unwrap().clone();

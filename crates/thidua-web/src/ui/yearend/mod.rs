@@ -78,12 +78,15 @@ impl ReviewPage {
         };
         format!("{label}: {inspector} → {inspected}")
     }
-    /// A member no cycle can place, after a draw that found nothing.
+    /// A member no cycle can place, after a draw that found nothing, with the number of
+    /// declared conflicts it is in (whichever of the two units declared each).
     fn blocker(&self, b: &api::BlockerDto) -> String {
+        let others = self.r.members.len().saturating_sub(1);
         crate::i18n::fill(
             self.y.blocker,
             &[
                 ("unit", b.unit.name.clone()),
+                ("conflicts", others.saturating_sub(b.left).to_string()),
                 ("left", b.left.to_string()),
                 ("needed", b.needed.to_string()),
             ],
@@ -162,6 +165,23 @@ impl ReviewPage {
         self.disputes_of(unit)
             .iter()
             .any(|d| d.answer.is_some() || d.accepted)
+    }
+    /// Why `unit` cannot answer its disputes yet, in the page's language: the findings of units
+    /// inspecting it are still awaited (`thidua_domain::yearend::rules::response_open`, the
+    /// domain's refusal of a response given now).
+    fn response_waits(&self, unit: &str) -> Option<String> {
+        let names: Vec<&str> = self
+            .r
+            .pairs
+            .iter()
+            .filter(|p| p.inspected.id == unit && !p.submitted)
+            .map(|p| p.inspector.name.as_str())
+            .collect();
+        if names.is_empty() {
+            return None;
+        }
+        let why = crate::i18n::yearend::phase_reason(self.lang, "response_waits_findings")?;
+        Some(crate::i18n::fill(why, &[("units", names.join(", "))]))
     }
     fn committed(&self, unit: &str) -> bool {
         self.member(unit).is_some_and(|m| m.committed)
