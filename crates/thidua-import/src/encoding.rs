@@ -47,21 +47,44 @@ impl Legacy {
         }
     }
 
+    /// What to do about it, in Vietnamese and English: a legacy code page's text is converted
+    /// to Unicode (Unikey's converter); UTF-16 is Unicode already and only needs saving as UTF-8;
+    /// UTF-8 misread as Windows-1252 is not repaired by converting it again, only by going back
+    /// to the file as it was before.
+    fn remedy(self) -> (&'static str, &'static str) {
+        match self {
+            Legacy::Tcvn3 | Legacy::Vni | Legacy::CodePage => (
+                "Hãy chuyển sang Unicode (ví dụ công cụ chuyển mã của Unikey) rồi lưu lại dạng \
+                 «CSV UTF-8» hoặc .xlsx.",
+                "Convert it to Unicode (e.g. with Unikey's converter) and save it again as \
+                 «CSV UTF-8» or .xlsx.",
+            ),
+            Legacy::Utf16 => (
+                "Chữ trong tệp đã là Unicode, không cần chuyển mã: hãy mở tệp bằng Excel hoặc \
+                 LibreOffice rồi lưu lại dạng «CSV UTF-8» hoặc .xlsx.",
+                "Its text is Unicode already and needs no conversion: open it in Excel or \
+                 LibreOffice and save it again as «CSV UTF-8» or .xlsx.",
+            ),
+            Legacy::MisreadUtf8 => (
+                "Chuyển mã lần nữa không sửa được: hãy lấy lại tệp trước khi nó bị mở nhầm \
+                 (hoặc mở tệp gốc với bảng mã UTF-8) rồi lưu lại dạng «CSV UTF-8» hoặc .xlsx.",
+                "Converting it again does not repair it: take the file as it was before it was \
+                 misread (or open the original as UTF-8) and save it as «CSV UTF-8» or .xlsx.",
+            ),
+        }
+    }
+
     /// The refusal, with what to do.
     pub fn error(self) -> ImportError {
         let (vi, en) = self.names();
+        let (do_vi, do_en) = self.remedy();
         ImportError::file(
             "legacy_encoding",
             format!(
                 "Tệp dùng {vi}, không phải Unicode UTF-8; hệ thống không lưu chữ bị lỗi phông. \
-                 Hãy chuyển sang Unicode (ví dụ công cụ chuyển mã của Unikey) rồi lưu lại dạng \
-                 «CSV UTF-8» hoặc .xlsx."
+                 {do_vi}"
             ),
-            format!(
-                "The file uses {en}, not Unicode UTF-8; garbled text is never stored. Convert it \
-                 to Unicode (e.g. with Unikey's converter) and save it again as «CSV UTF-8» or \
-                 .xlsx."
-            ),
+            format!("The file uses {en}, not Unicode UTF-8; garbled text is never stored. {do_en}"),
         )
     }
 }
@@ -191,10 +214,21 @@ mod tests {
         let (header, _, _) = encoding_rs::WINDOWS_1258.encode("Đơn vị,Chỉ tiêu,Kỳ,Giá trị\nCông an tỉnh Kiên Giang,Số vụ phạm tội về trật tự xã hội,2024-01,12");
         let e = decode(&header).unwrap_err();
         assert!(e.message_en.contains("Windows-1258"), "{e}");
-        assert!(decode(&[0xFF, 0xFE, b'a', 0])
-            .unwrap_err()
-            .message_en
-            .contains("UTF-16"));
+        // UTF-16 is Unicode already: saved as UTF-8, never "converted to Unicode" with Unikey.
+        let e = decode(&[0xFF, 0xFE, b'a', 0]).unwrap_err();
+        assert!(e.message_en.contains("UTF-16"), "{e}");
+        assert!(
+            e.message_vi.contains("không cần chuyển mã") && !e.message_vi.contains("Unikey"),
+            "{e}"
+        );
+        assert!(!e.message_en.contains("Unikey"), "{e}");
+        // Nor is UTF-8 misread as Windows-1252, which converting again does not repair.
+        let e = Legacy::MisreadUtf8.error();
+        assert!(
+            !e.message_vi.contains("Unikey") && e.message_vi.contains("không sửa được"),
+            "{e}"
+        );
+        assert!(Legacy::Tcvn3.error().message_vi.contains("Unikey"));
         assert_eq!(
             decode("a\u{FFFD}b".as_bytes()).unwrap_err().code,
             "garbled_text"

@@ -245,6 +245,9 @@ struct LongReader<'a> {
     years_en: String,
     /// The figures read so far, by report.
     grouped: BTreeMap<(UnitId, i32, String), FigureMap>,
+    /// Where each figure read so far was (sheet, row), by report and element: a figure given
+    /// twice is refused naming both rows.
+    rows: BTreeMap<(UnitId, i32, String, String), (String, usize)>,
     values: usize,
     errors: ImportErrors,
     /// How the file writes numbers: plain unless a `# number_format:` line declares otherwise.
@@ -282,6 +285,7 @@ impl<'a> LongReader<'a> {
             years_vi,
             years_en,
             grouped: BTreeMap::new(),
+            rows: BTreeMap::new(),
             values: 0,
             errors: ImportErrors::default(),
             number: NumberFormat::Plain,
@@ -403,15 +407,17 @@ impl<'a> LongReader<'a> {
         if element == "@name" {
             return;
         }
-        if let Err(problem) = self.figure(unit, element, period, cells.get(3)) {
+        if let Err(problem) = self.figure((sheet, row), unit, element, period, cells.get(3)) {
             self.errors.push(problem.at(sheet, row));
         }
     }
 
-    /// A row's figure, added to its report: a row that is not reserved, of a unit the file may
-    /// name, an element of the regulation, a period of a reported window, a value, given once.
+    /// A row's figure (the row `at`), added to its report: a row that is not reserved, of a
+    /// unit the file may name, an element of the regulation, a period of a reported window, a
+    /// value, given once.
     fn figure(
         &mut self,
+        at: (&str, usize),
         unit: &str,
         element: &str,
         period: &str,
@@ -425,7 +431,7 @@ impl<'a> LongReader<'a> {
         if let Some(problem) = self.already_recorded(&unit_id, year, &window) {
             return Err(problem);
         }
-        self.add((unit_id, year, window), unit, element, period, value)
+        self.add(at, (unit_id, year, window), unit, element, period, value)
     }
 
     /// The unit a row names, among those the file may name.
@@ -507,26 +513,45 @@ impl<'a> LongReader<'a> {
         }
     }
 
-    /// Adds a figure to its report (unit, year, window) and counts it; a figure the file gives
-    /// twice is refused (the first value is kept, and nothing is imported).
+    /// Adds a figure (read at the row `at`) to its report (unit, year, window) and counts it;
+    /// a figure the file gives twice is refused naming the row that gave it first (the first
+    /// value is kept, and nothing is imported).
+    #[allow(clippy::too_many_arguments)]
     fn add(
         &mut self,
+        at: (&str, usize),
         report: (UnitId, i32, String),
         unit: &str,
         element: &str,
         period: &str,
         value: FigureValue,
     ) -> Result<(), Problem> {
-        let figures = self.grouped.entry(report).or_default();
-        if figures.contains_key(element) {
+        let key = (
+            report.0.clone(),
+            report.1,
+            report.2.clone(),
+            element.to_owned(),
+        );
+        if let Some((sheet, row)) = self.rows.get(&key) {
+            let (first_vi, first_en) = match sheet.as_str() == at.0 {
+                true => (format!("dòng {row}"), format!("row {row}")),
+                false => (
+                    format!("dòng {row} của trang «{sheet}»"),
+                    format!("row {row} of sheet «{sheet}»"),
+                ),
+            };
             return Err(Problem::new(
                 "duplicate",
                 1,
-                format!("«{unit}, {element}, {period}» ghi hai lần"),
-                format!("«{unit}, {element}, {period}» appears twice"),
+                format!("«{unit}, {element}, {period}» ghi hai lần (đã có ở {first_vi})"),
+                format!("«{unit}, {element}, {period}» appears twice (first at {first_en})"),
             ));
         }
-        figures.insert(element.to_owned(), value);
+        self.rows.insert(key, (at.0.to_owned(), at.1));
+        self.grouped
+            .entry(report)
+            .or_default()
+            .insert(element.to_owned(), value);
         self.values += 1;
         Ok(())
     }

@@ -54,21 +54,24 @@ impl Default for Limits {
     }
 }
 
-/// One cell as read: text (NFC), or a number from a spreadsheet's numeric cell (as the shortest
-/// decimal that gives back the stored double).
+/// One cell as read: text (NFC), a number from a spreadsheet's numeric cell (as the shortest
+/// decimal that gives back the stored double), or a spreadsheet's date or time cell (as the
+/// date it shows, dd/mm/yyyy): a spreadsheet turns "1/5" or "5-1" typed into a figure's cell
+/// into a date, whose stored number (a day count, 45.662 for 05/01/2025) is no figure.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RawCell {
     Empty,
     Text(String),
     Number(String),
+    Date(String),
 }
 
 impl RawCell {
-    /// The cell as text (a number's decimal form).
+    /// The cell as text (a number's decimal form, a date as dd/mm/yyyy).
     pub fn text(&self) -> &str {
         match self {
             RawCell::Empty => "",
-            RawCell::Text(t) | RawCell::Number(t) => t,
+            RawCell::Text(t) | RawCell::Number(t) | RawCell::Date(t) => t,
         }
     }
 
@@ -415,6 +418,18 @@ fn float_text(f: f64) -> Option<String> {
     (digits <= 15).then_some(s)
 }
 
+/// A date cell as the date a spreadsheet shows (dd/mm/yyyy, in the workbook's 1900 or 1904
+/// date system), or its stored number when it is no day of the calendar (a time alone, a
+/// duration).
+fn date_text(d: &calamine::ExcelDateTime) -> String {
+    if d.is_datetime() && d.as_f64() >= 1.0 {
+        let (year, month, day, ..) = d.to_ymd_hms_milli();
+        format!("{day:02}/{month:02}/{year}")
+    } else {
+        format!("{}", d.as_f64())
+    }
+}
+
 fn xlsx_cell(value: &DataRef<'_>) -> Result<RawCell, (&'static str, &'static str)> {
     Ok(match value {
         DataRef::Empty => RawCell::Empty,
@@ -423,12 +438,11 @@ fn xlsx_cell(value: &DataRef<'_>) -> Result<RawCell, (&'static str, &'static str
             "số có quá nhiều chữ số (kết quả tính toán?); hãy nhập giá trị",
             "a number with too many digits (a computed result?); type the value",
         ))?),
-        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
-            RawCell::Text(s.clone())
-        }
+        DataRef::String(s) => RawCell::Text(s.clone()),
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => RawCell::Date(s.clone()),
         DataRef::SharedString(s) => RawCell::Text((*s).to_owned()),
         DataRef::Bool(b) => RawCell::Text(if *b { "TRUE" } else { "FALSE" }.into()),
-        DataRef::DateTime(d) => RawCell::Text(d.to_string()),
+        DataRef::DateTime(d) => RawCell::Date(date_text(d)),
         DataRef::Error(_) => {
             return Err((
                 "ô có lỗi công thức (#DIV/0!, #REF!…)",

@@ -523,7 +523,8 @@ pub struct Reader<'a> {
     columns: Option<(usize, usize, usize)>,
     headings: Vec<String>,
     pub filled: Filled,
-    seen: std::collections::BTreeSet<String>,
+    /// The row of each element read so far: an element given twice is refused naming both.
+    seen: std::collections::BTreeMap<String, usize>,
     pub errors: ImportErrors,
     /// The row of the heading, for errors about missing heading cells.
     pub found_heading: bool,
@@ -621,11 +622,12 @@ impl<'a> Reader<'a> {
             self.errors.push(e);
             return !self.errors.is_full();
         };
-        if !self.seen.insert(id.to_owned()) {
+        if let Some(first) = self.seen.insert(id.to_owned(), row) {
+            self.seen.insert(id.to_owned(), first);
             let e = err(
                 "duplicate",
-                format!("số liệu «{id}» ghi hai lần"),
-                format!("element «{id}» appears twice"),
+                format!("số liệu «{id}» ghi hai lần (đã có ở dòng {first})"),
+                format!("element «{id}» appears twice (first at row {first})"),
                 id_col,
                 self,
             );

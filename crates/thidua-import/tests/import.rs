@@ -531,6 +531,72 @@ fn numeric_cells_typed_in_a_spreadsheet_are_exact() {
     );
 }
 
+/// A spreadsheet turns "1/5" or "5-1" typed into a figure's cell into a date, stored as its day
+/// count (45.662 for 05/01/2025): that cell is refused, naming the date it shows, never read
+/// as 45.662 cases; a date in a comment's cell is read as the date it shows.
+#[test]
+fn a_date_cell_is_refused_as_a_figure_and_read_as_its_date_in_a_comment() {
+    let s = world();
+    let book = |figure_is_date: bool| {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let date = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
+        let day = rust_xlsxwriter::ExcelDateTime::from_ymd(2025, 1, 5).unwrap();
+        let sheet = book.add_worksheet();
+        let rows: [(&str, &str); 4] = [
+            ("Giao ước", "gu-2024"),
+            ("Đơn vị", "KG"),
+            ("Kỳ báo cáo", "2024-M03"),
+            ("Định dạng số", "vi"),
+        ];
+        for (i, (a, b)) in rows.iter().enumerate() {
+            sheet.write_string(i as u32, 0, *a).unwrap();
+            sheet.write_string(i as u32, 1, *b).unwrap();
+        }
+        for (c, h) in ["Mã", "Chỉ tiêu", "Đơn vị tính", "Cùng kỳ", "Số liệu", "Ghi chú"]
+            .iter()
+            .enumerate()
+        {
+            sheet.write_string(5, c as u16, *h).unwrap();
+        }
+        sheet.write_string(6, 0, "crimes").unwrap();
+        if figure_is_date {
+            sheet.write_datetime_with_format(6, 4, &day, &date).unwrap();
+        } else {
+            sheet.write_number(6, 4, 85.0).unwrap();
+        }
+        sheet.write_datetime_with_format(6, 5, &day, &date).unwrap();
+        book.save_to_buffer().unwrap()
+    };
+    let plan = |bytes: &[u8]| {
+        plan_reports(
+            &s,
+            &cov(),
+            Upload {
+                file_name: "x.xlsx",
+                bytes,
+            },
+            &Limits::default(),
+        )
+    };
+    let errors = plan(&book(true)).unwrap_err();
+    let e = &errors.0[0];
+    assert_eq!(
+        (e.code, e.row, e.column.as_deref()),
+        ("date_cell", Some(7), Some("E (Số liệu)")),
+        "{errors}"
+    );
+    assert!(
+        e.message_vi.contains("05/01/2025") && e.message_en.contains("a date"),
+        "{e}"
+    );
+    let plan = plan(&book(false)).unwrap();
+    assert_eq!(
+        plan.reports[0].values["crimes"],
+        FigureValue::Number(85.into())
+    );
+    assert_eq!(plan.reports[0].comments["crimes"].as_str(), "05/01/2025");
+}
+
 #[test]
 fn one_bad_row_imports_nothing_and_is_named_by_sheet_row_and_column() {
     let s = world();
@@ -905,6 +971,50 @@ fn a_historical_file_reads_numbers_as_it_declares_them() {
 
     let e = plan(&format!("# number_format: fr\n{body}")).unwrap_err();
     assert_eq!((e.0[0].code, e.0[0].row), ("number_format", Some(1)), "{e}");
+}
+
+/// A figure given twice is refused naming both rows, so that the person importing finds the
+/// one to keep: in a historical file (`unit,element,period,value`, as `thidua score --data`
+/// names both lines) and in a unit's template alike.
+#[test]
+fn a_figure_given_twice_is_refused_naming_both_rows() {
+    let s = world();
+    let body = "unit,element,period,value\nKG,crimes,2023-M01,10\nKG,suspended,2023-M01,2\nKG,crimes,2023-M01,12\n";
+    let e = plan_historical(
+        &s,
+        &cov(),
+        Upload {
+            file_name: "lich-su.csv",
+            bytes: body.as_bytes(),
+        },
+        &Limits::default(),
+    )
+    .unwrap_err();
+    assert_eq!((e.0[0].code, e.0[0].row), ("duplicate", Some(4)), "{e}");
+    assert!(e.0[0].message_vi.contains("đã có ở dòng 2"), "{e}");
+    assert!(e.0[0].message_en.contains("first at row 2"), "{e}");
+
+    let tpl = officer_template(&s);
+    let csv = String::from_utf8(tpl.to_csv()).unwrap();
+    let first = csv.lines().find(|l| l.starts_with("crimes,")).unwrap();
+    let row = 1 + csv.lines().position(|l| l == first).unwrap();
+    let twice = format!("{csv}{first}\n");
+    let e = plan_reports(
+        &s,
+        &cov(),
+        Upload {
+            file_name: "m02.csv",
+            bytes: twice.as_bytes(),
+        },
+        &Limits::default(),
+    )
+    .unwrap_err();
+    let dup = e.0.iter().find(|e| e.code == "duplicate").expect("a duplicate");
+    assert!(
+        dup.message_vi.contains(&format!("đã có ở dòng {row}"))
+            && dup.message_en.contains(&format!("first at row {row}")),
+        "{e}"
+    );
 }
 
 /// Past figures are imported month by month: a year total (`2023-Y`) or a quarter is the sum

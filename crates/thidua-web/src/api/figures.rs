@@ -1240,7 +1240,8 @@ pub async fn import_file(
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct WindowQuery {
-    /// A window key of the movement's calendar (`M01`…); default: the first month.
+    /// A window key of the movement's calendar (`M01`…); default: the first reported window
+    /// that some member has not published yet, else the last one.
     pub window: Option<String>,
 }
 
