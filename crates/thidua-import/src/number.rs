@@ -88,13 +88,13 @@ pub fn figure(cell: &RawCell, format: NumberFormat) -> Result<Option<FigureValue
             return Err((
                 "date_cell",
                 format!(
-                    "ô là ngày tháng ({d}), không phải số: bảng tính đã tự đổi số liệu gõ vào thành \
+                "ô là ngày tháng ({d}), không phải số: bảng tính đã tự đổi số liệu gõ vào thành \
                      ngày; định dạng ô là Số (Number) hoặc Văn bản (Text) rồi nhập lại số liệu"
-                ),
+            ),
                 format!(
-                    "the cell is a date ({d}), not a number: the spreadsheet turned what was typed \
+                "the cell is a date ({d}), not a number: the spreadsheet turned what was typed \
                      into a date; format the cell as Number or Text and type the figure again"
-                ),
+            ),
             ))
         }
         RawCell::Text(t) => t.trim(),

@@ -478,18 +478,18 @@ fn the_templates_english_line_says_what_to_type_and_it_is_read_back() {
     assert_eq!(values["suspended"], FigureValue::NotApplicable);
 }
 
-#[test]
-fn numeric_cells_typed_in_a_spreadsheet_are_exact() {
-    let s = world();
+/// A template typed by hand in a spreadsheet (KG, 2024-M03, Vietnamese numbers): its heading
+/// block and heading row, then the element rows `rows` writes from the seventh row on.
+fn typed_template(rows: impl FnOnce(&mut rust_xlsxwriter::Worksheet)) -> Vec<u8> {
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
-    let rows: [(&str, &str); 4] = [
+    let heading: [(&str, &str); 4] = [
         ("Giao ước", "gu-2024"),
         ("Đơn vị", "KG"),
         ("Kỳ báo cáo", "2024-M03"),
         ("Định dạng số", "vi"),
     ];
-    for (i, (a, b)) in rows.iter().enumerate() {
+    for (i, (a, b)) in heading.iter().enumerate() {
         sheet.write_string(i as u32, 0, *a).unwrap();
         sheet.write_string(i as u32, 1, *b).unwrap();
     }
@@ -506,11 +506,19 @@ fn numeric_cells_typed_in_a_spreadsheet_are_exact() {
     {
         sheet.write_string(5, c as u16, *h).unwrap();
     }
-    sheet.write_string(6, 0, "assets_due").unwrap();
-    sheet.write_number(6, 4, 1234.5).unwrap();
-    sheet.write_string(7, 0, "crimes").unwrap();
-    sheet.write_number(7, 4, 85.0).unwrap();
-    let bytes = book.save_to_buffer().unwrap();
+    rows(sheet);
+    book.save_to_buffer().unwrap()
+}
+
+#[test]
+fn numeric_cells_typed_in_a_spreadsheet_are_exact() {
+    let s = world();
+    let bytes = typed_template(|sheet| {
+        sheet.write_string(6, 0, "assets_due").unwrap();
+        sheet.write_number(6, 4, 1234.5).unwrap();
+        sheet.write_string(7, 0, "crimes").unwrap();
+        sheet.write_number(7, 4, 85.0).unwrap();
+    });
     let plan = plan_reports(
         &s,
         &cov(),
@@ -538,34 +546,17 @@ fn numeric_cells_typed_in_a_spreadsheet_are_exact() {
 fn a_date_cell_is_refused_as_a_figure_and_read_as_its_date_in_a_comment() {
     let s = world();
     let book = |figure_is_date: bool| {
-        let mut book = rust_xlsxwriter::Workbook::new();
-        let date = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
-        let day = rust_xlsxwriter::ExcelDateTime::from_ymd(2025, 1, 5).unwrap();
-        let sheet = book.add_worksheet();
-        let rows: [(&str, &str); 4] = [
-            ("Giao ước", "gu-2024"),
-            ("Đơn vị", "KG"),
-            ("Kỳ báo cáo", "2024-M03"),
-            ("Định dạng số", "vi"),
-        ];
-        for (i, (a, b)) in rows.iter().enumerate() {
-            sheet.write_string(i as u32, 0, *a).unwrap();
-            sheet.write_string(i as u32, 1, *b).unwrap();
-        }
-        for (c, h) in ["Mã", "Chỉ tiêu", "Đơn vị tính", "Cùng kỳ", "Số liệu", "Ghi chú"]
-            .iter()
-            .enumerate()
-        {
-            sheet.write_string(5, c as u16, *h).unwrap();
-        }
-        sheet.write_string(6, 0, "crimes").unwrap();
-        if figure_is_date {
-            sheet.write_datetime_with_format(6, 4, &day, &date).unwrap();
-        } else {
-            sheet.write_number(6, 4, 85.0).unwrap();
-        }
-        sheet.write_datetime_with_format(6, 5, &day, &date).unwrap();
-        book.save_to_buffer().unwrap()
+        typed_template(|sheet| {
+            let date = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
+            let day = rust_xlsxwriter::ExcelDateTime::from_ymd(2025, 1, 5).unwrap();
+            sheet.write_string(6, 0, "crimes").unwrap();
+            if figure_is_date {
+                sheet.write_datetime_with_format(6, 4, &day, &date).unwrap();
+            } else {
+                sheet.write_number(6, 4, 85.0).unwrap();
+            }
+            sheet.write_datetime_with_format(6, 5, &day, &date).unwrap();
+        })
     };
     let plan = |bytes: &[u8]| {
         plan_reports(
@@ -932,23 +923,29 @@ fn a_workbook_of_several_sheets_each_with_its_heading_is_one_import() {
     assert_eq!((plan.reports, plan.values), (2, 2));
 }
 
+/// The plan of a historical import of `csv` (a file named `lich-su.csv`) into the covenant.
+fn historical(
+    s: &State,
+    csv: &str,
+) -> Result<thidua_import::HistoricalPlan, thidua_import::ImportErrors> {
+    plan_historical(
+        s,
+        &cov(),
+        Upload {
+            file_name: "lich-su.csv",
+            bytes: csv.as_bytes(),
+        },
+        &Limits::default(),
+    )
+}
+
 /// A historical file (the data format of `thidua score --data`): "1.000" is one thousand in
 /// Vietnamese notation, so without a declaration it is refused with its row, never read as 1;
 /// with `# number_format: vi` it is read as 1000, as `thidua score` reads it.
 #[test]
 fn a_historical_file_reads_numbers_as_it_declares_them() {
     let s = world();
-    let plan = |csv: &str| {
-        plan_historical(
-            &s,
-            &cov(),
-            Upload {
-                file_name: "lich-su.csv",
-                bytes: csv.as_bytes(),
-            },
-            &Limits::default(),
-        )
-    };
+    let plan = |csv: &str| historical(&s, csv);
     let body = "unit,element,period,value\nKG,crimes,2023-M01,1.000\n";
     let e = plan(body).unwrap_err();
     assert_eq!(e.0.len(), 1, "{e}");
@@ -980,16 +977,7 @@ fn a_historical_file_reads_numbers_as_it_declares_them() {
 fn a_figure_given_twice_is_refused_naming_both_rows() {
     let s = world();
     let body = "unit,element,period,value\nKG,crimes,2023-M01,10\nKG,suspended,2023-M01,2\nKG,crimes,2023-M01,12\n";
-    let e = plan_historical(
-        &s,
-        &cov(),
-        Upload {
-            file_name: "lich-su.csv",
-            bytes: body.as_bytes(),
-        },
-        &Limits::default(),
-    )
-    .unwrap_err();
+    let e = historical(&s, body).unwrap_err();
     assert_eq!((e.0[0].code, e.0[0].row), ("duplicate", Some(4)), "{e}");
     assert!(e.0[0].message_vi.contains("đã có ở dòng 2"), "{e}");
     assert!(e.0[0].message_en.contains("first at row 2"), "{e}");
@@ -1009,7 +997,10 @@ fn a_figure_given_twice_is_refused_naming_both_rows() {
         &Limits::default(),
     )
     .unwrap_err();
-    let dup = e.0.iter().find(|e| e.code == "duplicate").expect("a duplicate");
+    let dup =
+        e.0.iter()
+            .find(|e| e.code == "duplicate")
+            .expect("a duplicate");
     assert!(
         dup.message_vi.contains(&format!("đã có ở dòng {row}"))
             && dup.message_en.contains(&format!("first at row {row}")),
@@ -1023,16 +1014,7 @@ fn a_figure_given_twice_is_refused_naming_both_rows() {
 fn a_historical_year_total_is_refused_with_its_row() {
     let s = world();
     let body = "unit,element,period,value\nKG,crimes,2023-M01,10\nKG,crimes,2023-Y,130\nKG,crimes,2023-Q2,30\n";
-    let e = plan_historical(
-        &s,
-        &cov(),
-        Upload {
-            file_name: "lich-su.csv",
-            bytes: body.as_bytes(),
-        },
-        &Limits::default(),
-    )
-    .unwrap_err();
+    let e = historical(&s, body).unwrap_err();
     let rows: Vec<(&str, Option<usize>)> = e.0.iter().map(|x| (x.code, x.row)).collect();
     assert_eq!(
         rows,
