@@ -264,6 +264,7 @@ pub const EVENT_KINDS: &[&str] = &[
     "paper_count_withdrawn",
     "electronic_count_abandoned",
     "election_cancelled",
+    "election_concluded",
     // The year-end kinds, as in `crate::yearend::KINDS`.
     "year_end_opened",
     "dossier_saved",

@@ -364,6 +364,13 @@ fn samples() -> Vec<(Actor, Payload)> {
             reason: t("Mở nhầm số đơn vị được chọn (2 thay vì 1); mở lại cuộc bỏ phiếu"),
         }),
     ));
+    samples.push((
+        admin.clone(),
+        Payload::Vote(thidua_domain::votes::VoteEvent::ElectionConcluded {
+            election: ElectionId::parse("co-bo-2024").unwrap(),
+            reason: t("Hội đồng cụm quyết định không bỏ phiếu vòng 2"),
+        }),
+    ));
     samples
 }
 

@@ -38,8 +38,9 @@ use crate::{LogKey, Service, ServiceError, View};
 /// `State::witness_changes`; format 13: an election's cancellation,
 /// `votes::Election::cancelled`; format 14: the ends of witnesses' units among the witness
 /// changes, `WitnessChange::Ceased`; format 15: the content a draft's latest amendment
-/// replaced, `state::CovenantVersion::amended`).
-pub const FORMAT: &str = "thidua-snapshot/15";
+/// replaced, `state::CovenantVersion::amended`; format 16: an election's conclusion
+/// without a further round, `votes::Election::concluded`).
+pub const FORMAT: &str = "thidua-snapshot/16";
 
 /// When the service writes snapshots by itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

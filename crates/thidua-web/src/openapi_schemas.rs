@@ -407,6 +407,7 @@ const VOTE_COMMANDS: &[&str] = &[
     "withdraw_paper_count",
     "abandon_electronic_count",
     "cancel_election",
+    "conclude_election",
 ];
 
 /// A reporting window's key (`M01`, `Q1`, `Y`: the movement's calendar).

@@ -63,9 +63,14 @@ pub struct Election {
     /// Cancelled by the secretariat before any round was counted: nothing more is taken.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancelled: Option<Cancellation>,
+    /// Concluded by the secretariat after a counted round left seats unfilled, instead of a
+    /// further round: over, no round is opened any more.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concluded: Option<Cancellation>,
 }
 
-/// An election's cancellation: the secretariat's reason, the record and who cancelled it.
+/// An election ended by the secretariat (cancelled, or concluded without a further round): its
+/// reason, the record and who ended it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cancellation {
     pub reason: Text,
@@ -521,6 +526,7 @@ impl Election {
             rounds: vec![Round::new(1, candidates.clone(), *seats, index)],
             ciphertexts: BTreeSet::new(),
             cancelled: None,
+            concluded: None,
         };
         e.trustee_params().validate().map_err(crypto)?;
         Ok(e)
@@ -624,6 +630,11 @@ fn replay_step(e: &mut Election, vote: &VoteEvent, event: &Event) -> Result<(), 
             Ok(())
         }
         VoteEvent::ElectionCancelled { reason, .. } => cancel(e, reason, event),
+        // The fold keeps no counts: the conclusion's own rule is `State::apply`'s.
+        VoteEvent::ElectionConcluded { reason, .. } => {
+            e.concluded = Some(ending(reason, event));
+            Ok(())
+        }
         _ => Ok(()),
     }
 }
@@ -780,6 +791,9 @@ impl State {
             } => self.abandon_electronic_count(election, *round, reason, event),
             V::ElectionCancelled { election, reason } => {
                 cancel(self.election_mut(election)?, reason, event)
+            }
+            V::ElectionConcluded { election, reason } => {
+                conclude(self.election_mut(election)?, reason, event)
             }
         }
     }
@@ -1338,6 +1352,15 @@ impl Election {
     /// rounds that reached the quorum, seats left; else why not. The rule the next round's
     /// opening is applied by, and what tells a reader that a vote is not over.
     pub fn second_round_seats(&self) -> Result<u32, DomainError> {
+        if let Some(c) = &self.concluded {
+            return Err(refused(
+                "election_concluded",
+                format!(
+                    "the election {} was concluded without a further round (record {}): {}",
+                    self.id, c.index, c.reason
+                ),
+            ));
+        }
         let valid = self
             .rounds
             .iter()
@@ -1383,7 +1406,7 @@ impl Election {
     /// Whether the vote is over: cancelled, or no round waits for its count or a tie decision,
     /// and no further round may follow (two rounds reached the quorum, or every seat is filled).
     pub fn is_over(&self) -> bool {
-        if self.is_cancelled() {
+        if self.is_cancelled() || self.concluded.is_some() {
             return true;
         }
         let undecided = self
@@ -1400,13 +1423,27 @@ impl Election {
 /// The cancellation of an election, refused unless [`Election::check_cancellable`].
 fn cancel(e: &mut Election, reason: &Text, event: &Event) -> Result<(), DomainError> {
     e.check_cancellable()?;
-    e.cancelled = Some(Cancellation {
+    e.cancelled = Some(ending(reason, event));
+    Ok(())
+}
+
+/// The conclusion of an election without a further round, refused unless one could be opened
+/// now ([`Election::second_round_seats`]: every round counted, no tie undecided, a seat left,
+/// fewer than two rounds that reached the quorum, not concluded already).
+fn conclude(e: &mut Election, reason: &Text, event: &Event) -> Result<(), DomainError> {
+    e.second_round_seats()?;
+    e.concluded = Some(ending(reason, event));
+    Ok(())
+}
+
+/// The record of the secretariat's ending of an election by `event`, with its reason.
+fn ending(reason: &Text, event: &Event) -> Cancellation {
+    Cancellation {
         reason: reason.clone(),
         index: event.index,
         time_ms: event.time_ms,
         by: event.actor.clone(),
-    });
-    Ok(())
+    }
 }
 
 fn check_shape(candidates: usize, seats: u32) -> Result<(), DomainError> {

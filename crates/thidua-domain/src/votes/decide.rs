@@ -90,7 +90,14 @@ pub(crate) fn decide(
             round,
             reason,
         } => abandon_electronic_count(state, actor, election, round, reason),
-        C::CancelElection { election, reason } => cancel_election(state, actor, election, reason),
+        C::CancelElection { election, reason } => {
+            let end = |election, reason| VoteEvent::ElectionCancelled { election, reason };
+            end_election(state, actor, election, reason, end)
+        }
+        C::ConcludeElection { election, reason } => {
+            let end = |election, reason| VoteEvent::ElectionConcluded { election, reason };
+            end_election(state, actor, election, reason, end)
+        }
     }?;
     Ok(events.into_iter().map(Payload::Vote).collect())
 }
@@ -412,17 +419,20 @@ fn abandon_electronic_count(
     }])
 }
 
-/// The secretariat cancels an election, with its reason (`apply` checks that none of its
-/// rounds is counted and that it is not cancelled already).
-fn cancel_election(
+/// The secretariat ends an election with its reason: `end` makes the event, a cancellation
+/// (`apply` checks that none of its rounds is counted and that it is not cancelled already) or
+/// a conclusion without a further round (`apply` checks that one could be opened now: its
+/// rounds counted, no tie undecided, a seat left).
+fn end_election(
     state: &State,
     actor: &Actor,
     election: ElectionId,
     reason: Text,
+    end: fn(ElectionId, Text) -> VoteEvent,
 ) -> Result<Vec<VoteEvent>, DomainError> {
     manage(state, actor, &state.election(&election)?.cluster)?;
     reason.check("reason", limits::REASON)?;
-    Ok(vec![VoteEvent::ElectionCancelled { election, reason }])
+    Ok(vec![end(election, reason)])
 }
 
 /// What a new election may not go below, or the ballot would not be secret: at least two

@@ -398,6 +398,14 @@ pub enum VoteCommand {
         election: ElectionId,
         reason: Text,
     },
+    /// The secretariat ends an election whose counted rounds left seats unfilled without the
+    /// further round it could still open (the council holds none), with its reason: the
+    /// election is over, the units it elected stay proposed, and its other candidates may
+    /// stand in another award vote of the year.
+    ConcludeElection {
+        election: ElectionId,
+        reason: Text,
+    },
 }
 
 /// What happened about votes (wrapped in `Payload::Vote`); each variant is its own event kind.
@@ -507,6 +515,12 @@ pub enum VoteEvent {
         election: ElectionId,
         reason: Text,
     },
+    /// An election whose counted rounds left seats unfilled, ended by the secretariat with its
+    /// reason instead of a further round: no round is opened after this one.
+    ElectionConcluded {
+        election: ElectionId,
+        reason: Text,
+    },
 }
 
 /// The kinds of [`VoteEvent`], in the order they were introduced.
@@ -526,6 +540,7 @@ pub const VOTE_EVENT_KINDS: &[&str] = &[
     "paper_count_withdrawn",
     "electronic_count_abandoned",
     "election_cancelled",
+    "election_concluded",
 ];
 
 impl VoteEvent {
@@ -547,6 +562,7 @@ impl VoteEvent {
             VoteEvent::PaperCountWithdrawn { .. } => "paper_count_withdrawn",
             VoteEvent::ElectronicCountAbandoned { .. } => "electronic_count_abandoned",
             VoteEvent::ElectionCancelled { .. } => "election_cancelled",
+            VoteEvent::ElectionConcluded { .. } => "election_concluded",
         }
     }
 
@@ -568,7 +584,8 @@ impl VoteEvent {
             | V::PaperCountConfirmed { election, .. }
             | V::PaperCountWithdrawn { election, .. }
             | V::ElectronicCountAbandoned { election, .. }
-            | V::ElectionCancelled { election, .. } => Some(election),
+            | V::ElectionCancelled { election, .. }
+            | V::ElectionConcluded { election, .. } => Some(election),
         }
     }
 
@@ -608,7 +625,8 @@ pub use apply::{
 
 /// The permission a vote event needs: the secretariat of the election's cluster opens,
 /// closes, counts on paper, withdraws an unconfirmed paper count, sets aside an electronic
-/// count the trustees cannot decrypt and cancels an election not counted; a unit's leader acts for the unit (trustee, voter, confirming a
+/// count the trustees cannot decrypt, cancels an election not counted and concludes one
+/// without a further round; a unit's leader acts for the unit (trustee, voter, confirming a
 /// paper count, the head's or deputy's tie decision, whose position `apply` checks); the count
 /// itself is a consequence of the shares.
 pub(crate) fn permission_for(
@@ -626,7 +644,8 @@ pub(crate) fn permission_for(
         | V::PaperCountRecorded { election, .. }
         | V::PaperCountWithdrawn { election, .. }
         | V::ElectronicCountAbandoned { election, .. }
-        | V::ElectionCancelled { election, .. } => {
+        | V::ElectionCancelled { election, .. }
+        | V::ElectionConcluded { election, .. } => {
             Permission::ManageCluster(state.election(election)?.cluster.clone())
         }
         V::CeremonyPosted { unit, .. }

@@ -69,6 +69,7 @@ pub const LATEST_FORMATS: &[(&str, u32)] = &[
     ("paper_count_withdrawn", 1),
     ("electronic_count_abandoned", 1),
     ("election_cancelled", 1),
+    ("election_concluded", 1),
     // The year-end kinds (`crate::yearend::KINDS`), all in format 1 ([`yearend`]).
     ("year_end_opened", 2),
     ("dossier_saved", 1),

@@ -1,4 +1,4 @@
-//! Format 1 of the vote kinds (`standing_recorded` … `election_cancelled`), and format 2
+//! Format 1 of the vote kinds (`standing_recorded` … `election_concluded`), and format 2
 //! of `tie_decided` (format 1 and `deputy_silent`, always written), frozen. The
 //! cryptographic parts (commitments, reveals, sealed shares, confirmations, complaints,
 //! ballots, decryption shares) are written in the JSON form of `thidua_ballot`'s types, which
@@ -154,6 +154,10 @@ pub enum VoteData {
         election: ElectionId,
         reason: Text,
     },
+    ElectionConcluded {
+        election: ElectionId,
+        reason: Text,
+    },
 }
 
 /// Decodes the `data` of vote kind `kind` (format 1) into the event and its value encoded again.
@@ -236,6 +240,10 @@ pub(super) fn decode(kind: &str, data: serde_json::Value) -> Option<super::Decod
             reason: Text
         }),
         "election_cancelled" => strict!(ElectionCancelled {
+            election: ElectionId,
+            reason: Text
+        }),
+        "election_concluded" => strict!(ElectionConcluded {
             election: ElectionId,
             reason: Text
         }),
@@ -454,6 +462,7 @@ fn from_wire(w: VoteData) -> VoteEvent {
             reason,
         },
         W::ElectionCancelled { election, reason } => V::ElectionCancelled { election, reason },
+        W::ElectionConcluded { election, reason } => V::ElectionConcluded { election, reason },
     }
 }
 
@@ -602,6 +611,7 @@ fn to_wire(v: VoteEvent) -> VoteData {
             reason,
         },
         V::ElectionCancelled { election, reason } => W::ElectionCancelled { election, reason },
+        V::ElectionConcluded { election, reason } => W::ElectionConcluded { election, reason },
     }
 }
 

@@ -1,7 +1,8 @@
 //! One achievement earns one award (also between votes running at once); why a member is not a
 //! candidate; next year's head and deputy among next year's members; a round closed below the
 //! quorum does not use up one of the two rounds; every voting-key registration is kept; an
-//! election not counted is cancelled by the secretariat.
+//! election not counted is cancelled by the secretariat; one whose counted rounds left a seat
+//! is concluded by the secretariat without a further round.
 
 use super::*;
 use crate::d;
@@ -45,6 +46,13 @@ fn opening(id: &str, award: AwardKind) -> Command {
 
 fn cancel(id: &ElectionId, reason: &str) -> Command {
     vote(VoteCommand::CancelElection {
+        election: id.clone(),
+        reason: t(reason),
+    })
+}
+
+fn conclude(id: &ElectionId, reason: &str) -> Command {
+    vote(VoteCommand::ConcludeElection {
         election: id.clone(),
         reason: t(reason),
     })
@@ -379,6 +387,48 @@ fn an_election_not_counted_is_cancelled_by_the_secretariat_and_nothing_follows()
     assert_eq!(replayed(&late).unwrap_err().code(), "election_cancelled");
     // The same award is voted on again.
     v.w.ok(&sec, opening("co-bo-2-2024", AwardKind::MinistryFlag));
+}
+
+/// A counted round that left the seat unfilled kept the vote "not over" until a further round
+/// reached the quorum: it could not be cancelled (counted), and while it ran no other award vote
+/// of the year could take its candidates. The council may hold no further round: the
+/// secretariat concludes the vote with its reason (not before a round is counted, not as a
+/// leader), after which it is over, no round opens, the log replays to the same, and its
+/// candidates stand in another award vote.
+#[test]
+fn a_vote_whose_counted_round_left_a_seat_is_concluded_without_a_further_round() {
+    let mut v = election_for(AwardKind::MinistryFlag, Fraction { num: 4, den: 5 });
+    let sec = user("thuky");
+    let reason = "Hội đồng cụm quyết định không bỏ phiếu vòng 2";
+    assert_eq!(v.w.err(&sec, conclude(&el(), reason)), "vote_not_counted");
+    paper_round(&mut v, &el(), 1, vec![1, 1]);
+    assert!(!v.w.state.elections[&el()].is_over());
+    assert_eq!(
+        v.w.err(&sec, opening("bk-2024", AwardKind::Certificate)),
+        "election_candidates_open"
+    );
+    assert_eq!(v.w.err(&sec, cancel(&el(), reason)), "election_counted");
+    assert_eq!(
+        v.w.err(&leader("ca-kg"), conclude(&el(), reason)),
+        "forbidden"
+    );
+    v.w.ok(&sec, conclude(&el(), reason));
+    let e = &v.w.state.elections[&el()];
+    let c = e.concluded.as_ref().unwrap();
+    assert_eq!((c.reason.as_str(), &c.by), (reason, &sec));
+    assert!(e.is_over() && !e.is_cancelled());
+    assert_eq!(
+        v.w.err(&sec, next_round(&el(), &["ca-kg", "ca-ag"])),
+        "election_concluded"
+    );
+    assert_eq!(v.w.err(&sec, conclude(&el(), reason)), "election_concluded");
+    let state = replayed(&v.w.events).unwrap();
+    assert_eq!(state.elections[&el()], v.w.state.elections[&el()]);
+    let logged = replay_election(&el(), &v.w.events).unwrap().unwrap();
+    assert!(logged.concluded.is_some());
+    v.w.ok(&sec, opening("bk-2024", AwardKind::Certificate));
+    let bk = &v.w.state.elections[&ElectionId::parse("bk-2024").unwrap()];
+    assert_eq!(bk.rounds[0].candidates, vec![u("ca-kg"), u("ca-ag")]);
 }
 
 #[test]

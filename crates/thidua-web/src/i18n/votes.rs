@@ -200,6 +200,12 @@ pub struct VoteStrings {
     pub cancelled_reason: &'static str,
     /// The history: `{actor}` cancelled `{election}`.
     pub ev_election_cancelled: &'static str,
+    /// The concluded election's notice: `{by}`, `{time}`, `{index}`.
+    pub concluded_notice: &'static str,
+    /// The label of a conclusion's reason (the election page, the history).
+    pub concluded_reason: &'static str,
+    /// The history: `{actor}` concluded `{election}` without a further round.
+    pub ev_election_concluded: &'static str,
     /// Heading of the voting-key registrations of the election.
     pub key_registrations: &'static str,
     /// A key registration replacing the unit's earlier key.
@@ -358,6 +364,9 @@ pub static VI: VoteStrings = VoteStrings {
     cancelled_notice: "Cuộc bỏ phiếu đã bị huỷ bởi {by} lúc {time} (số thứ tự {index}): không nhận thêm phiếu, phần giải mã hay kết quả nào; các phiếu đã bỏ không được giải mã, không được kiểm.",
     cancelled_reason: "Lý do huỷ",
     ev_election_cancelled: "{actor} đã huỷ cuộc bỏ phiếu {election}; các phiếu đã bỏ không được kiểm.",
+    concluded_notice: "Cuộc bỏ phiếu đã được {by} kết thúc lúc {time} (số thứ tự {index}) mà không mở thêm vòng: các đơn vị đã được chọn vẫn được đề nghị; các ứng viên còn lại có thể được đưa vào cuộc bỏ phiếu khen thưởng khác của năm.",
+    concluded_reason: "Lý do kết thúc",
+    ev_election_concluded: "{actor} đã kết thúc cuộc bỏ phiếu {election}, không mở thêm vòng.",
     key_registrations: "Đăng ký khoá bỏ phiếu (công khai)",
     key_replaced: "đăng ký lại, thay khoá trước",
     key_first: "đăng ký lần đầu",
@@ -511,6 +520,9 @@ pub static EN: VoteStrings = VoteStrings {
     cancelled_notice: "This vote was cancelled by {by} at {time} (record {index}): no ballot, decryption share or count is taken any more; the ballots cast are never decrypted nor counted.",
     cancelled_reason: "Reason for cancelling",
     ev_election_cancelled: "{actor} cancelled the vote {election}; its ballots are not counted.",
+    concluded_notice: "This vote was concluded by {by} at {time} (record {index}) without a further round: the units it chose stay proposed; its other candidates may stand in another award vote of the year.",
+    concluded_reason: "Reason for concluding",
+    ev_election_concluded: "{actor} concluded the vote {election} without a further round.",
     key_registrations: "Voting key registrations (public)",
     key_replaced: "registered again, replacing the earlier key",
     key_first: "first registration",
@@ -665,7 +677,16 @@ pub struct ManageStrings {
     pub cancel_reason: &'static str,
     pub cancel_confirm: &'static str,
     pub err_cancel_confirm: &'static str,
+    /// Concluding an election without a further round: the link, the page's title and
+    /// introduction, the reason's label, the confirmation and its refusal.
+    pub conclude: &'static str,
+    pub conclude_title: &'static str,
+    pub conclude_intro: &'static str,
+    pub conclude_reason: &'static str,
+    pub conclude_confirm: &'static str,
+    pub err_conclude_confirm: &'static str,
     pub st_cancelled: &'static str,
+    pub st_concluded: &'static str,
     pub confirm_title: &'static str,
     pub confirm_intro: &'static str,
     pub confirm_as: &'static str,
@@ -782,7 +803,14 @@ pub static MANAGE_VI: ManageStrings = ManageStrings {
     cancel_reason: "Lý do huỷ (mở nhầm điều gì)",
     cancel_confirm: "Tôi xác nhận: huỷ cuộc bỏ phiếu này; các phiếu đã bỏ sẽ không được kiểm.",
     err_cancel_confirm: "Đánh dấu ô xác nhận để huỷ cuộc bỏ phiếu.",
+    conclude: "Kết thúc, không mở thêm vòng",
+    conclude_title: "Kết thúc cuộc bỏ phiếu, không mở thêm vòng",
+    conclude_intro: "Các vòng đã kiểm phiếu chưa chọn đủ số đơn vị, và Hội đồng cụm không bỏ phiếu thêm vòng nào. Văn phòng cụm ghi việc kết thúc cùng lý do: các đơn vị đã được chọn vẫn được đề nghị; không mở thêm vòng nào nữa; các ứng viên còn lại có thể được đưa vào cuộc bỏ phiếu khen thưởng khác của năm. Việc kết thúc được ghi vào sổ và không hoàn tác được.",
+    conclude_reason: "Lý do kết thúc (ví dụ: Hội đồng cụm quyết định không bỏ phiếu vòng 2)",
+    conclude_confirm: "Tôi xác nhận: kết thúc cuộc bỏ phiếu này, không mở thêm vòng.",
+    err_conclude_confirm: "Đánh dấu ô xác nhận để kết thúc cuộc bỏ phiếu.",
     st_cancelled: "đã huỷ",
+    st_concluded: "đã kết thúc, không mở thêm vòng",
     confirm_title: "Xác nhận kết quả kiểm phiếu giấy",
     confirm_intro: "Anh/chị xác nhận, thay mặt đơn vị, rằng kết quả dưới đây đúng với biên bản kiểm phiếu tại hội nghị. Xác nhận được ghi vào sổ và không rút lại được.",
     confirm_as: "Xác nhận thay mặt",
@@ -893,7 +921,14 @@ pub static MANAGE_EN: ManageStrings = ManageStrings {
     cancel_reason: "Reason (what was opened by mistake)",
     cancel_confirm: "I confirm: cancel this vote; its ballots will not be counted.",
     err_cancel_confirm: "Tick the confirmation to cancel the vote.",
+    conclude: "Conclude without a further round",
+    conclude_title: "Conclude the vote without a further round",
+    conclude_intro: "The counted rounds did not fill every seat, and the cluster's council holds no further round. The secretariat records the conclusion with its reason: the units chosen stay proposed; no further round is opened; the other candidates may stand in another award vote of the year. The conclusion goes into the record and cannot be undone.",
+    conclude_reason: "Reason (for example: the council decided not to hold round 2)",
+    conclude_confirm: "I confirm: conclude this vote without a further round.",
+    err_conclude_confirm: "Tick the confirmation to conclude the vote.",
     st_cancelled: "cancelled",
+    st_concluded: "concluded, no further round",
     confirm_title: "Confirm the paper count",
     confirm_intro: "On behalf of the unit, you confirm that the count below matches the counting team's minutes at the meeting. The confirmation goes into the record and cannot be withdrawn.",
     confirm_as: "Confirm on behalf of",
@@ -1092,6 +1127,10 @@ pub fn error(lang_code: &str, code: &str) -> Option<&'static str> {
             "Cuộc bỏ phiếu này đã bị Văn phòng cụm huỷ: không nhận thêm bước tạo khoá, phiếu, phần giải mã hay kết quả nào.",
             "This vote was cancelled by the secretariat: no key-generation step, ballot, decryption share or count is taken any more.",
         ),
+        "election_concluded" => (
+            "Cuộc bỏ phiếu này đã được Văn phòng cụm kết thúc, không mở thêm vòng.",
+            "This vote was concluded by the secretariat without a further round.",
+        ),
         "election_counted" => (
             "Đã có vòng được kiểm phiếu: cuộc bỏ phiếu đã kiểm phiếu không huỷ được.",
             "A round is already counted: a counted vote cannot be cancelled.",
@@ -1166,6 +1205,10 @@ pub fn event_kind(lang_code: &str, kind: &str) -> Option<&'static str> {
             "Electronic count set aside",
         ),
         "election_cancelled" => ("Huỷ cuộc bỏ phiếu", "Vote cancelled"),
+        "election_concluded" => (
+            "Kết thúc cuộc bỏ phiếu, không mở thêm vòng",
+            "Vote concluded without a further round",
+        ),
         _ => return None,
     };
     Some(if lang_code == "en" { en } else { vi })
@@ -1309,6 +1352,7 @@ mod tests {
                 s.ev_paper_withdrawn,
                 s.ev_count_set_aside,
                 s.ev_election_cancelled,
+                s.ev_election_concluded,
             ] {
                 assert!(sentence.ends_with('.'), "{sentence}");
             }

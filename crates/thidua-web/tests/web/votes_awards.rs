@@ -1,7 +1,8 @@
 //! Over HTTP, the award rules on the pages: a unit proposed for one award left out of the
 //! others (and said why), one vote per award and year, an elected head worded "được bầu", a
 //! paper count waiting for its confirmations said as such, a tied unit not chosen said so, a
-//! round without the quorum that may be held again, and every voting-key registration shown.
+//! round without the quorum that may be held again, every voting-key registration shown, a vote
+//! cancelled, and a vote concluded without a further round.
 
 use thidua_domain::model::Role;
 use thidua_domain::{Actor, Command, ElectionId, Text, UnitId, UserId};
@@ -277,6 +278,69 @@ fn a_vote_opened_by_mistake_is_cancelled_by_the_secretariat_and_another_opens() 
     let history = secretariat.get("/history?kind=election_cancelled").body;
     assert!(history.contains("Mở nhầm số đơn vị được chọn"), "{history}");
     // The other award vote opens now.
+    let res = open(&secretariat, "ministry_flag", "4");
+    assert_eq!(res.status, 303, "{}", res.body);
+}
+
+/// A certificate vote whose counted round chose nobody kept every other award vote of its
+/// candidates out (and, counted, could not be cancelled) until a further round: the secretariat
+/// concludes it on its page with a reason and a confirmation, the election page says so and
+/// offers no further round, the history names it, and the Ministry flag's vote opens.
+#[test]
+fn a_vote_is_concluded_without_a_further_round_and_another_opens() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    standings(&app);
+    let secretariat = signed_in(&app, "thuky12");
+    let (head, deputy) = (signed_in(&app, "lanhdao-kg"), signed_in(&app, "lanhdao-ag"));
+    let res = open(&secretariat, "certificate", "4");
+    assert_eq!(res.status, 303, "{}", res.body);
+    post_owned(
+        &secretariat,
+        &format!("/elections/{CERTIFICATE}/paper"),
+        &paper_of("1", &["2", "2", "1", "0"]),
+    );
+    confirm(CERTIFICATE, &head, &deputy);
+    assert_eq!(open(&secretariat, "ministry_flag", "4").status, 422);
+    let page = format!("/elections/{CERTIFICATE}");
+    let conclude = format!("/elections/{CERTIFICATE}/conclude");
+    assert!(!head.get(&page).body.contains("id=\"conclude-election\""));
+    let fields = [
+        ("reason", "Hội đồng cụm không bỏ phiếu vòng 2"),
+        ("confirm", "1"),
+    ];
+    assert_eq!(post(&head, &conclude, &fields).status, 403);
+    assert!(secretariat
+        .get(&page)
+        .body
+        .contains(&format!("id=\"conclude-election\" href=\"{conclude}\"")));
+    let form = secretariat.get(&conclude);
+    assert_eq!(form.status, 200, "{}", form.body);
+    assert!(
+        form.body.contains("id=\"conclude-confirm\""),
+        "{}",
+        form.body
+    );
+    let res = post(&secretariat, &conclude, &fields[..1]);
+    assert_eq!(res.status, 422, "{}", res.body);
+    assert!(res
+        .body
+        .contains("Đánh dấu ô xác nhận để kết thúc cuộc bỏ phiếu."));
+    let res = post(&secretariat, &conclude, &fields);
+    assert_eq!(res.status, 303, "{}", res.body);
+    let body = secretariat.get(&page).body;
+    assert!(body.contains("id=\"election-concluded\""), "{body}");
+    assert!(
+        body.contains("Lý do kết thúc: <q lang=\"vi\">Hội đồng cụm không bỏ phiếu vòng 2</q>"),
+        "{body}"
+    );
+    assert!(body.contains("đã kết thúc, không mở thêm vòng"), "{body}");
+    assert!(!body.contains("id=\"open-second-round\""), "{body}");
+    assert_eq!(secretariat.get(&conclude).status, 409);
+    let history = secretariat.get("/history?kind=election_concluded").body;
+    assert!(
+        history.contains("Hội đồng cụm không bỏ phiếu vòng 2"),
+        "{history}"
+    );
     let res = open(&secretariat, "ministry_flag", "4");
     assert_eq!(res.status, 303, "{}", res.body);
 }

@@ -279,5 +279,13 @@ pub fn describe<'a>(t: &'a Strings, state: &State, vote: &VoteEvent) -> Parts<'a
             vec![("election", el(e))],
             vec![(s.cancelled_reason, vec![Named::data(reason.as_str())])],
         ),
+        V::ElectionConcluded {
+            election: e,
+            reason,
+        } => (
+            s.ev_election_concluded,
+            vec![("election", el(e))],
+            vec![(s.concluded_reason, vec![Named::data(reason.as_str())])],
+        ),
     }
 }

@@ -390,18 +390,19 @@ pub(crate) fn left_out(
         .collect()
 }
 
-/// What the election page says of a cancelled election: who cancelled it, when, the record,
-/// and the reason.
-fn cancelled_notice(
+/// What the election page says of an election the secretariat ended (`ended`: its
+/// cancellation or its conclusion, said with `template`): who ended it, when, the record, and
+/// the reason.
+fn ending_notice(
     state: &thidua_domain::State,
     viewer: &Viewer,
-    e: &Election,
+    ended: Option<&thidua_domain::votes::Cancellation>,
+    template: &str,
 ) -> Option<(String, String)> {
-    let c = e.cancelled.as_ref()?;
-    let s = strings(viewer.lang.code());
+    let c = ended?;
     let by = names::actor(viewer.lang.strings(), &viewer.scope, state, &c.by).text;
     let notice = crate::i18n::fill(
-        s.cancelled_notice,
+        template,
         &[
             ("by", by),
             ("time", crate::format::time_ms(c.time_ms)),
@@ -481,6 +482,8 @@ struct ElectionPage {
     left_out: Vec<Vec<Named>>,
     /// The election's cancellation: the notice (who, when, the record) and the reason.
     cancelled: Option<(String, String)>,
+    /// Concluded without a further round: the notice and the reason.
+    concluded: Option<(String, String)>,
     seats: u32,
     approval: String,
     quorum: String,
@@ -582,7 +585,8 @@ async fn election_page(
             .map(|u| names::unit(&state, u))
             .collect(),
         left_out: left_out(&state, s, votes::left_out_of(&state, &e)),
-        cancelled: cancelled_notice(&state, &viewer, &e),
+        cancelled: ending_notice(&state, &viewer, e.cancelled.as_ref(), s.cancelled_notice),
+        concluded: ending_notice(&state, &viewer, e.concluded.as_ref(), s.concluded_notice),
         keys: key_registrations(&state, &viewer, &e),
         key_notices: key_changed_notices(&state, &viewer, &e),
         seats: e.seats,

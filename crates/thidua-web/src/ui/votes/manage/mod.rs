@@ -6,7 +6,8 @@
 //! withdraws one not yet confirmed (with a reason, to enter the corrected count), sets aside
 //! the electronic count of a closed round too few trustees can decrypt (with a reason and a
 //! confirmation, to count the round on paper), cancels an election none of whose rounds is
-//! counted (with a reason and a confirmation); a member's
+//! counted (with a reason and a confirmation), concludes one whose counted rounds left seats
+//! without a further round (with a reason and a confirmation); a member's
 //! leader confirms a paper count; the head or the deputy records a tie decision.
 //!
 //! The acts that bind — recording a paper count, confirming one, deciding a tie — ask for the
@@ -76,6 +77,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/elections/{id}/cancel",
             get(cancel_page).post(cancel_election),
+        )
+        .route(
+            "/elections/{id}/conclude",
+            get(conclude_page).post(conclude_election),
         )
 }
 
@@ -248,6 +253,9 @@ pub struct VotesSection {
 pub fn state_label(m: &ManageStrings, s: &VoteStrings, e: &Election) -> String {
     if e.is_cancelled() {
         return m.st_cancelled.to_owned();
+    }
+    if e.concluded.is_some() {
+        return m.st_concluded.to_owned();
     }
     let Some(r) = e.rounds.last() else {
         return String::new();
