@@ -266,18 +266,21 @@ mod tests {
         assert!(!a.contains(r#"class="zero""#));
     }
 
-    /// A change that falls below zero and rises above it: a labelled line at zero.
-    #[test]
-    fn values_on_both_sides_of_zero_get_a_zero_line() {
-        let this = [Some(e("-30")), Some(e("10"))];
-        let c = Chart {
+    /// The chart of this year's values alone.
+    fn this_year_only(this: &[Option<Exact>]) -> String {
+        svg(&Chart {
             title: "Thay đổi",
-            this_year: &this,
+            this_year: this,
             last_year: &[],
             projected: None,
             threshold: None,
-        };
-        let a = svg(&c);
+        })
+    }
+
+    /// A change that falls below zero and rises above it: a labelled line at zero.
+    #[test]
+    fn values_on_both_sides_of_zero_get_a_zero_line() {
+        let a = this_year_only(&[Some(e("-30")), Some(e("10"))]);
         // -30..10: zero a quarter of the way down, y = 8 + 10/40 × 100 = 33.
         assert!(
             a.contains(r#"<line class="zero" x1="44" y1="33" x2="242" y2="33"/>"#),
@@ -290,15 +293,7 @@ mod tests {
     /// top one, so it is left out.
     #[test]
     fn a_zero_label_too_close_to_an_end_label_is_left_out() {
-        let this = [Some(e("-62.7")), Some(e("5.5"))];
-        let c = Chart {
-            title: "Thay đổi",
-            this_year: &this,
-            last_year: &[],
-            projected: None,
-            threshold: None,
-        };
-        let a = svg(&c);
+        let a = this_year_only(&[Some(e("-62.7")), Some(e("5.5"))]);
         assert!(a.contains(r#"class="zero""#), "{a}");
         assert!(!a.contains(">0</text>"), "{a}");
         assert!(
