@@ -703,3 +703,111 @@ fn a_published_year_takes_no_more_explanations_of_its_flags() {
     assert_eq!(err.0, 409, "{}", err.1);
     assert!(err.1.contains("yearend_published"), "{}", err.1);
 }
+
+/// `thidua verify` checks the dossiers' evidence files against what the database stores: the
+/// demonstration's file is said checked; the same file altered in a copy of the database (its
+/// hashes and signatures untouched, as the server would then refuse to give it), or lost, fails
+/// the verification and names the file.
+#[test]
+fn an_altered_or_lost_evidence_file_fails_the_verification() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("demo");
+    load_demo(&data);
+    let key = support::log_key(&data);
+    let verify = |data: &Path| {
+        run(thidua()
+            .arg("verify")
+            .arg("--data")
+            .arg(data)
+            .args(["--log-key", &key, "--no-state"]))
+    };
+    let ok = verify(&data);
+    assert!(ok.status.success());
+    let err = String::from_utf8_lossy(&ok.stderr);
+    assert!(
+        err.contains("evidence files: 1 stored as their dossiers name them"),
+        "{err}"
+    );
+
+    let altered = dir.path().join("altered");
+    copy_dir(&data, &altered);
+    let db = rusqlite::Connection::open(altered.join("thidua.db")).unwrap();
+    let (sha, mut bytes): (Vec<u8>, Vec<u8>) = db
+        .query_row("SELECT sha256, bytes FROM blobs", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    db.execute(
+        "UPDATE blobs SET bytes = ?1 WHERE sha256 = ?2",
+        rusqlite::params![bytes, sha],
+    )
+    .unwrap();
+    drop(db);
+    let bad = verify(&altered);
+    assert!(
+        !bad.status.success(),
+        "an altered evidence file must not verify"
+    );
+    let err = String::from_utf8_lossy(&bad.stderr);
+    let sha = hex::encode(&sha);
+    assert!(
+        err.contains("VERIFICATION FAILED")
+            && err.contains("evidence file")
+            && err.contains(&sha)
+            && err.contains("does not match its hash"),
+        "{err}"
+    );
+
+    let lost = dir.path().join("lost");
+    copy_dir(&data, &lost);
+    let db = rusqlite::Connection::open(lost.join("thidua.db")).unwrap();
+    db.execute("DELETE FROM blobs", []).unwrap();
+    drop(db);
+    let bad = verify(&lost);
+    assert!(
+        !bad.status.success(),
+        "a lost evidence file must not verify"
+    );
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        err.contains(&sha) && err.contains("the database holds no content for it"),
+        "{err}"
+    );
+
+    // Over HTTP the same: the server of the intact copy serves the file to the verifier, and
+    // the server of a copy that lost it says so (an error, not "not found", which would read
+    // as a file hidden from the token).
+    let over_http = |data: &Path| {
+        let token = api_token(data, "quantri", "verify");
+        let server = Running::start(data);
+        run(thidua()
+            .args([
+                "verify",
+                "--server",
+                &server.url,
+                "--log-key",
+                &key,
+                "--no-state",
+            ])
+            .env("THIDUA_TOKEN", token))
+    };
+    let ok = over_http(&data);
+    assert!(ok.status.success());
+    let err = String::from_utf8_lossy(&ok.stderr);
+    assert!(
+        err.contains("evidence files: 1 stored as their dossiers name them"),
+        "{err}"
+    );
+    let bad = over_http(&lost);
+    assert!(
+        !bad.status.success(),
+        "a server that lost the file must not verify"
+    );
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        err.contains("VERIFICATION FAILED") && err.contains(&sha) && err.contains("500"),
+        "{err}"
+    );
+}

@@ -1296,7 +1296,8 @@ fn evidence_is_attached_by_upload_never_by_naming_its_hash() {
     assert_eq!(held.status, 403, "{}", held.body);
     assert_eq!((held.status, held.body), (unknown.status, unknown.body));
     // Recorded for An Giang without the web's check (as a log could hold it), the entry still
-    // serves nothing: the stored file is not of its declared size.
+    // serves nothing: the stored file is not of its declared size, which the server says as
+    // its own error (a verifier must not read it as a file hidden from it), without the file.
     let mut claimed = stolen.clone();
     claimed.size = 5;
     s.execute(
@@ -1310,7 +1311,13 @@ fn evidence_is_attached_by_upload_never_by_naming_its_hash() {
         }),
     )
     .unwrap();
-    assert_eq!(ag.get(&url).status, 404);
+    let served = ag.get(&url);
+    assert_eq!(served.status, 500);
+    assert_eq!(
+        served.header("content-type"),
+        Some("text/html; charset=utf-8"),
+        "an error page, nothing of the file"
+    );
 }
 
 /// When no assignment meets the hard constraints (Kiên Giang declared a conflict with every

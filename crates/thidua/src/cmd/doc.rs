@@ -602,6 +602,7 @@ fn check(
     let source = super::verify::DocumentSource {
         only: Some(sha256),
         content: &content,
+        evidence: None,
     };
     let checked = log.check(false, Some(&source))?;
     let record = checked

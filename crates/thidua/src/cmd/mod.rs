@@ -8,6 +8,7 @@ pub mod bench_history;
 pub mod bench_progress;
 pub mod bench_score;
 pub mod doc;
+pub mod evidence;
 pub mod export_tiles;
 pub mod figures;
 pub mod known_logs;

@@ -3,8 +3,9 @@
 //! backup (`--backup`), and checks everything against keys from flags or a trust file; see
 //! `thidua_transparency::verify`. It then recomputes every mid-year review, year-end draw and
 //! publication it may read, a member's readable part of the log as well as a whole one, and
-//! builds again every issued document whose content it reads (`thidua_docs::rebuild`). A
-//! difference, or a result that cannot be recomputed from what the caller reads, exits non-zero
+//! builds again every issued document whose content it reads (`thidua_docs::rebuild`) and checks
+//! every evidence file of the dossiers it reads against what is stored for it
+//! ([`super::evidence`]). A difference, or a result that cannot be recomputed from what the caller reads, exits non-zero
 //! with a precise message; so does a checkpoint without the quorum of the witnesses the log
 //! itself registers, unless `--allow-unwitnessed`.
 //!
@@ -23,6 +24,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use thidua_domain::documents::IssuedDocument;
 use thidua_domain::votes::receipt::Found;
+use thidua_domain::CovenantId;
 use thidua_ledger::{CosignatureVerifier, NoteVerifier, Verifier};
 use thidua_transparency::client::{ClientError, Failure, HttpLog, LocalLog, LogClient};
 use thidua_transparency::trust::{parse_log_key, parse_witness_key, Trust};
@@ -212,11 +214,15 @@ pub fn check_local(
 /// when it refuses otherwise (an altered content is `document_content_altered`) or cannot be
 /// reached.
 pub fn served_content(log: &ServerLogArgs, sha256: &str) -> Result<Option<Vec<u8>>, String> {
+    served_file(log, &format!("/api/v1/documents/{sha256}/content"))
+}
+
+/// The file `log`'s server serves at `path` (at most 32 MiB, an evidence file's limit):
+/// `Ok(None)` when the token may not read it (not found), `Err` when it refuses otherwise or
+/// cannot be reached.
+fn served_file(log: &ServerLogArgs, path: &str) -> Result<Option<Vec<u8>>, String> {
     let server = log.server.as_deref().ok_or("--server")?;
-    let url = format!(
-        "{}/api/v1/documents/{sha256}/content",
-        server.trim_end_matches('/')
-    );
+    let url = format!("{}{path}", server.trim_end_matches('/'));
     let agent = thidua_transparency::client::http_agent(log.ca_file.as_deref())
         .map_err(|e| e.to_string())?;
     let mut request = agent.get(&url);
@@ -227,10 +233,16 @@ pub fn served_content(log: &ServerLogArgs, sha256: &str) -> Result<Option<Vec<u8
     let reader = match request.call() {
         Ok(response) => response.into_reader(),
         Err(ureq::Error::Status(404, _)) => return Ok(None),
+        // A page's refusal (an evidence file's route answers HTML): its status, not the page.
+        Err(ureq::Error::Status(code, r)) if !r.content_type().contains("json") => {
+            return Err(format!(
+                "{url}: máy chủ từ chối / the server refused: HTTP {code}"
+            ))
+        }
         Err(e) => return Err(format!("{url}: {:#}", super::vote::describe(e))),
     };
     let mut bytes = Vec::new();
-    std::io::Read::read_to_end(&mut std::io::Read::take(reader, 16 << 20), &mut bytes)
+    std::io::Read::read_to_end(&mut std::io::Read::take(reader, 32 << 20), &mut bytes)
         .map_err(|e| format!("{url}: {e}"))?;
     Ok(Some(bytes))
 }
@@ -245,6 +257,8 @@ pub struct Checked {
     pub recomputed: Option<Recomputed>,
     /// What rebuilding the issued documents found; `None` when not asked for.
     pub documents: Option<thidua_docs::rebuild::Audit>,
+    /// What checking the dossiers' evidence files found; `None` when not asked for.
+    pub evidence: Option<super::evidence::Audit>,
     /// Each receipt asked for and the ballot it names in the verified log, if any.
     pub receipts: Vec<(Receipt, Result<Found, Missing>)>,
 }
@@ -311,10 +325,12 @@ pub struct Witnesses<'a> {
 /// Where the stored content of issued documents is read from, to rebuild each from the log
 /// (`thidua_docs::rebuild`): `content` gives a document's canonical bytes, `Ok(None)` when the
 /// caller may not read it, `Err` when it could not be had; `only` limits the check to one
-/// document (`thidua doc check`).
+/// document (`thidua doc check`). `evidence`, when given, gives the stored evidence files of
+/// the dossiers, each checked against what its dossier names ([`super::evidence`]).
 pub struct DocumentSource<'a> {
     pub only: Option<&'a str>,
     pub content: thidua_docs::rebuild::Content<'a>,
+    pub evidence: Option<super::evidence::Content<'a>>,
 }
 
 /// Verifies the log `client` serves against `log_key` (and the witnesses' quorum), replays
@@ -334,6 +350,7 @@ pub fn check(
 ) -> Result<Checked, VerifyError> {
     let recomputed = RefCell::new(None);
     let rebuilt = RefCell::new(None);
+    let files = RefCell::new(None);
     let found = RefCell::new(Vec::new());
     let hook = |state: &thidua_domain::State, events: &[thidua_domain::Event]| {
         *found.borrow_mut() = receipts
@@ -356,6 +373,16 @@ pub fn check(
                     .map(|p| format!("KHÔNG KHỚP / MISMATCH: {p}")),
             );
             *rebuilt.borrow_mut() = Some(audit);
+        }
+        if let Some(content) = documents.and_then(|d| d.evidence) {
+            let audit = super::evidence::audit(events, content);
+            problems.extend(
+                audit
+                    .problems
+                    .iter()
+                    .map(|p| format!("KHÔNG KHỚP / MISMATCH: {p}")),
+            );
+            *files.borrow_mut() = Some(audit);
         }
         match problems.is_empty() {
             true => Ok(()),
@@ -380,6 +407,7 @@ pub fn check(
         summary: result?,
         recomputed: recomputed.into_inner(),
         documents: rebuilt.into_inner(),
+        evidence: files.into_inner(),
         receipts: found.into_inner(),
     })
 }
@@ -440,9 +468,12 @@ fn verify(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     // Every issued document whose content the caller reads is rebuilt from the log (with the
     // year-end, as it needs every event in memory).
     let content = |d: &IssuedDocument| source.document_content(&args, d);
+    let evidence =
+        |covenant: &CovenantId, sha256: &str| source.evidence_content(&args, covenant, sha256);
     let documents = DocumentSource {
         only: None,
         content: &content,
+        evidence: Some(&evidence),
     };
     let witnesses = Witnesses {
         trusted: &witnesses,
@@ -557,6 +588,7 @@ fn report(args: &VerifyArgs, client: &dyn LogClient, checked: Checked) -> anyhow
         summary,
         recomputed,
         documents,
+        evidence,
         receipts,
     } = checked;
     // Nothing read: the tree and the signatures hold, but no event was replayed.
@@ -576,6 +608,9 @@ fn report(args: &VerifyArgs, client: &dyn LogClient, checked: Checked) -> anyhow
     if let Some(line) = documents.as_ref().and_then(documents_line) {
         errln!("{line}");
     }
+    if let Some(line) = evidence.as_ref().and_then(super::evidence::line) {
+        errln!("{line}");
+    }
     if let Some(w) = &summary.witnessing {
         witnessing_note(w, !summary.cosigned_by.is_empty(), nothing_read);
     }
@@ -592,6 +627,10 @@ fn report(args: &VerifyArgs, client: &dyn LogClient, checked: Checked) -> anyhow
             rate,
         );
         v["receipts"] = receipts_json(&receipts);
+        v["evidence"] = serde_json::json!(evidence.map(|e| serde_json::json!({
+            "identical": e.identical,
+            "unread": e.unread,
+        })));
         outln!("{v}")?;
     } else {
         print_summary(client, &summary, nothing_read, &state_hash, rate)?;
@@ -876,17 +915,29 @@ impl<'a> Source<'a> {
                 },
                 &d.sha256,
             ),
-            Source::Local(stores, _) => {
-                let hash: [u8; 32] = hex::decode(&d.sha256)
-                    .ok()
-                    .and_then(|h| h.try_into().ok())
-                    .ok_or("not a SHA-256")?;
-                match stores.events.get_blob(&hash) {
-                    Ok(Some(bytes)) => Ok(Some(bytes)),
-                    Ok(None) => Err("the database holds no content for it".into()),
-                    Err(e) => Err(e.to_string()),
-                }
-            }
+            Source::Local(stores, _) => stored_blob(stores, &d.sha256),
+        }
+    }
+
+    /// The stored evidence file `sha256` of a dossier of `covenant`: served by the server to the
+    /// caller's token (`Ok(None)` when it may not read it), or read from the database's blobs.
+    fn evidence_content(
+        &self,
+        args: &VerifyArgs,
+        covenant: &CovenantId,
+        sha256: &str,
+    ) -> Result<Option<Vec<u8>>, String> {
+        match self {
+            Source::Server(url) => served_file(
+                &ServerLogArgs {
+                    server: Some(url.to_string()),
+                    token: args.token.clone(),
+                    log_key: None,
+                    ca_file: args.ca_file.clone(),
+                },
+                &format!("/covenants/{covenant}/yearend/evidence/{sha256}"),
+            ),
+            Source::Local(stores, _) => stored_blob(stores, sha256),
         }
     }
 
@@ -904,6 +955,20 @@ impl<'a> Source<'a> {
                 name.clone(),
             )),
         })
+    }
+}
+
+/// The content the database stores under `sha256` (checked against it by the store): an error
+/// when it holds none or holds an altered one.
+fn stored_blob(stores: &Stores, sha256: &str) -> Result<Option<Vec<u8>>, String> {
+    let hash: [u8; 32] = hex::decode(sha256)
+        .ok()
+        .and_then(|h| h.try_into().ok())
+        .ok_or("not a SHA-256")?;
+    match stores.events.get_blob(&hash) {
+        Ok(Some(bytes)) => Ok(Some(bytes)),
+        Ok(None) => Err("the database holds no content for it".into()),
+        Err(e) => Err(e.to_string()),
     }
 }
 
@@ -1035,7 +1100,10 @@ fn documents_line(d: &thidua_docs::rebuild::Audit) -> Option<String> {
             d.other_edition.iter().map(|(_, _, e)| *e).collect();
         let editions: Vec<String> = editions.iter().map(u32::to_string).collect();
         line.push_str(&format!(
-            "; {o} văn bản do phiên bản khác phát hành (mẫu văn bản bản {e}, phiên bản này viết              bản {this}): nội dung khớp bản ghi, không dựng lại / {o} issued by another release              (templates edition {e}; this release writes {this}): content matches its record,              not rebuilt",
+            "; {o} văn bản do phiên bản khác phát hành (mẫu văn bản bản {e}, phiên bản này viết \
+             bản {this}): nội dung khớp bản ghi, không dựng lại / {o} issued by another release \
+             (templates edition {e}; this release writes {this}): content matches its record, \
+             not rebuilt",
             o = d.other_edition.len(),
             e = editions.join(", "),
             this = thidua_docs::model::EDITION
@@ -1146,4 +1214,25 @@ fn cancelled_json(state: &thidua_domain::State) -> Vec<serde_json::Value> {
             }))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The documents' line reads as one sentence: no run of spaces from the source's layout.
+    #[test]
+    fn the_documents_line_of_another_editions_documents_has_no_runs_of_spaces() {
+        let audit = thidua_docs::rebuild::Audit {
+            identical: vec![(3, "ab".into())],
+            other_edition: vec![(5, "cd".into(), 1)],
+            ..Default::default()
+        };
+        let line = documents_line(&audit).unwrap();
+        assert!(
+            line.contains("issued by another release (templates edition 1;"),
+            "{line}"
+        );
+        assert!(!line.contains("  "), "{line:?}");
+    }
 }

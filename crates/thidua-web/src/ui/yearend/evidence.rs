@@ -226,7 +226,17 @@ pub async fn download(
         {
             b
         }
-        Ok(_) => return viewer_error(&viewer, ApiError::not_found()),
+        // A file the viewer's dossier names that the store lacks, or holds as something else,
+        // is the server's fault, said as such (logged): never "not found", which a verifier
+        // would read as a file hidden from it.
+        Ok(found) => {
+            let why = match found {
+                Some(_) => "is stored with another size or type",
+                None => "is not stored",
+            };
+            let e = ApiError::internal(format!("evidence file {} {why}", file.sha256));
+            return viewer_error(&viewer, e);
+        }
         Err(e) => return viewer_error(&viewer, e),
     };
     // A file attached before names followed their content gets its type's extension here.
