@@ -1,5 +1,7 @@
 //! The log's signing key: an Ed25519 signed-note key kept in its own file (mode 0600), outside
 //! the database, created on first start. The private half never leaves this module's `Signer`.
+//! A command that only reads a log opens it with the public half alone
+//! ([`LogKey::verifier_only`]): it checks what was signed and can sign nothing.
 
 use std::io::Write;
 use std::path::Path;
@@ -8,9 +10,10 @@ use thidua_ledger::{generate_key, sign_checkpoint, Checkpoint, NoteSigner, Signe
 
 use crate::ServiceError;
 
-/// The log's key pair, loaded from its file.
+/// The log's key pair, loaded from its file; or its public half alone, for reading.
 pub struct LogKey {
-    signer: Signer,
+    /// `None` when opened from the verifier key only: every signing is then refused.
+    signer: Option<Signer>,
     verifier: String,
 }
 
@@ -67,7 +70,33 @@ impl LogKey {
             .map_err(|e| ServiceError::Key(format!("{}: {e}", path.display())))?;
         let signer = Signer::from_key_string(text.trim())?;
         let verifier = signer.verifier().to_key_string();
-        Ok(Self { signer, verifier })
+        Ok(Self {
+            signer: Some(signer),
+            verifier,
+        })
+    }
+
+    /// The log's public verifier key alone (`<name>+<hash>+<key>`, as [`verifier_key`]
+    /// gives it), for a command that only reads the log: signatures are checked with it, and
+    /// signing anything (a checkpoint, a snapshot) is refused.
+    ///
+    /// [`verifier_key`]: Self::verifier_key
+    pub fn verifier_only(verifier_key: &str) -> Result<Self, ServiceError> {
+        let verifier = thidua_ledger::Verifier::from_key_string(verifier_key.trim())?;
+        Ok(Self {
+            signer: None,
+            verifier: verifier.to_key_string(),
+        })
+    }
+
+    fn signer(&self) -> Result<&dyn NoteSigner, ServiceError> {
+        match &self.signer {
+            Some(signer) => Ok(signer),
+            None => Err(ServiceError::Key(format!(
+                "only the public key {} is held: this log was opened to be read, and signs nothing",
+                self.verifier
+            ))),
+        }
     }
 
     /// The key's name, which is the log's origin line.
@@ -82,8 +111,7 @@ impl LogKey {
 
     /// Signs any note text (ending in a newline) with the log's key: the log vouches for it.
     pub fn sign_note(&self, text: &str) -> Result<String, ServiceError> {
-        let signer: &dyn NoteSigner = &self.signer;
-        Ok(thidua_ledger::sign_note(text, &[signer])?)
+        Ok(thidua_ledger::sign_note(text, &[self.signer()?])?)
     }
 
     /// Opens a note signed by [`sign_note`](Self::sign_note) and returns its text.
@@ -95,7 +123,27 @@ impl LogKey {
     /// Signs the checkpoint (C2SP tlog-checkpoint note) of a tree of `size` leaves with `root`.
     pub fn sign_checkpoint(&self, size: u64, root: [u8; 32]) -> Result<String, ServiceError> {
         let checkpoint = Checkpoint::new(self.origin(), size, root);
-        let signer: &dyn NoteSigner = &self.signer;
-        Ok(sign_checkpoint(&checkpoint, &[signer])?)
+        Ok(sign_checkpoint(&checkpoint, &[self.signer()?])?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The public half alone checks what the key signed and signs nothing.
+    #[test]
+    fn the_verifier_key_alone_opens_signed_notes_and_signs_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = LogKey::load_or_create(&dir.path().join("k"), "thidua.test/log").unwrap();
+        let note = key.sign_checkpoint(3, [7; 32]).unwrap();
+        let public = LogKey::verifier_only(key.verifier_key()).unwrap();
+        assert_eq!(public.verifier_key(), key.verifier_key());
+        assert_eq!(public.origin(), "thidua.test/log");
+        assert!(public.open_note(&note).is_ok());
+        let refused = public.sign_checkpoint(4, [7; 32]).unwrap_err();
+        assert!(refused.to_string().contains("signs nothing"), "{refused}");
+        assert!(public.sign_note("x\n").is_err());
+        assert!(LogKey::verifier_only("not a key").is_err());
     }
 }

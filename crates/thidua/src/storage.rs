@@ -127,44 +127,64 @@ impl StoreArgs {
         }
     }
 
-    /// Opens an existing database and its signing key and replays the log, for a command that
-    /// only reads ([`open_existing_stores`](Self::open_existing_stores)): nothing is created,
-    /// and no snapshot is written.
-    pub fn open_read_only(&self, elsewhere: &str) -> anyhow::Result<Arc<Service>> {
-        Ok(self.open_read_only_stores(elsewhere)?.0)
+    /// Opens an existing database and replays the log, for a command that only reads
+    /// ([`open_existing_stores`](Self::open_existing_stores)): nothing is created, and no
+    /// snapshot is written. With `log_key` (the log's public verifier key) the signing key is
+    /// never read, so a reader needs no secret; without it, the signing key file.
+    pub fn open_read_only(
+        &self,
+        elsewhere: &str,
+        log_key: Option<&str>,
+    ) -> anyhow::Result<Arc<Service>> {
+        Ok(self.open_read_only_stores(elsewhere, log_key)?.0)
     }
 
     /// [`open_read_only`](Self::open_read_only), with the store's other faces.
-    pub fn open_read_only_stores(&self, elsewhere: &str) -> anyhow::Result<(Arc<Service>, Stores)> {
+    pub fn open_read_only_stores(
+        &self,
+        elsewhere: &str,
+        log_key: Option<&str>,
+    ) -> anyhow::Result<(Arc<Service>, Stores)> {
         let options = OpenOptions {
             snapshots: thidua_service::SnapshotPolicy { every: 0 },
             ..OpenOptions::default()
         };
-        self.open_existing_with(elsewhere, options)
+        self.open_existing_with(elsewhere, options, KeyUse::Read(log_key))
     }
 
     /// Opens an existing database and its existing signing key to change it (a command that
     /// acts on what is there, such as resetting a password): nothing is created, a mistyped
     /// `--data` is refused ([`open_existing_stores`](Self::open_existing_stores)).
     pub fn open_existing_running(&self) -> anyhow::Result<(Arc<Service>, Stores)> {
-        self.open_existing_with("", OpenOptions::default())
+        self.open_existing_with("", OpenOptions::default(), KeyUse::Sign)
     }
 
-    /// An existing database and its existing signing key, the log replayed with `options`.
+    /// An existing database and the key `key` asks for, the log replayed with `options`.
     fn open_existing_with(
         &self,
         elsewhere: &str,
         options: OpenOptions,
+        key: KeyUse,
     ) -> anyhow::Result<(Arc<Service>, Stores)> {
         let stores = self.open_existing_stores(elsewhere)?;
-        let key_path = self.key_path();
-        anyhow::ensure!(
-            key_path.is_file(),
-            "không có khoá ký tại / no signing key at {} (give --key FILE; a command on an \
-             existing log never creates one){elsewhere}",
-            key_path.display()
-        );
-        let (service, _) = replay(&stores, self.signing_key(&stores, false)?, options)?;
+        let key = match key {
+            KeyUse::Read(Some(verifier)) => self.public_key(&stores, verifier)?,
+            KeyUse::Read(None) | KeyUse::Sign => {
+                let key_path = self.key_path();
+                let read = match key {
+                    KeyUse::Read(_) => " or --log-key KEY (the log's public key) to only read",
+                    KeyUse::Sign => "",
+                };
+                anyhow::ensure!(
+                    key_path.is_file(),
+                    "không có khoá ký tại / no signing key at {} (give --key FILE{read}; a \
+                     command on an existing log never creates one){elsewhere}",
+                    key_path.display()
+                );
+                self.signing_key(&stores, false)?
+            }
+        };
+        let (service, _) = replay(&stores, key, options)?;
         Ok((Arc::new(service), stores))
     }
 
@@ -232,6 +252,29 @@ impl StoreArgs {
         self.signing_key(&self.open_stores()?, false)
     }
 
+    /// The log's public key `verifier` alone, for reading the log in `stores`: refused unless it
+    /// signed the log's newest checkpoint, naming the key that did.
+    fn public_key(&self, stores: &Stores, verifier: &str) -> anyhow::Result<LogKey> {
+        let key = LogKey::verifier_only(verifier).context(
+            "--log-key: không phải khoá công khai của nhật ký / not a log verifier key \
+             (name+hash+base64)",
+        )?;
+        let newest = match stores.events.size()? {
+            0 => None,
+            _ => stores.events.latest_checkpoint()?,
+        };
+        if let Some(checkpoint) = &newest {
+            let signers = note_signers(&checkpoint.note).join(", ");
+            anyhow::ensure!(
+                key.open_note(&checkpoint.note).is_ok(),
+                "khoá công khai --log-key không ký nhật ký này / the log key {} did not sign \
+                 this log (its checkpoints are signed by {signers})",
+                key_id(key.verifier_key()),
+            );
+        }
+        Ok(key)
+    }
+
     /// The log's signing key (`--key`, default DATA/log-signing.key) for the log in `stores`.
     /// A key is created (when `create`) only for an empty log: a log that holds entries was
     /// signed by a key that exists somewhere, and a new one could never sign its next
@@ -282,6 +325,42 @@ impl StoreArgs {
             );
         }
         Ok(key)
+    }
+}
+
+/// Which key a command opens an existing log with.
+#[derive(Clone, Copy)]
+enum KeyUse<'a> {
+    /// The signing key: the command appends.
+    Sign,
+    /// The command only reads: the public key given (`--log-key`), else the signing key file.
+    Read(Option<&'a str>),
+}
+
+/// [`StoreArgs`] of a command that only reads the log: the log's public key (`--log-key`)
+/// stands in for its signing key, which only a server (or a command that appends) needs, so
+/// that exporting or printing from a database never asks for the secret.
+#[derive(clap::Args, Clone, Debug)]
+pub struct ReadStoreArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Khoá công khai của nhật ký / the log's public verifier key (`thidua log key`, GET
+    /// /api/v1/log/key): read the database with it, without the signing key file.
+    #[arg(long, env = "THIDUA_LOG_KEY")]
+    pub log_key: Option<String>,
+}
+
+impl ReadStoreArgs {
+    /// [`StoreArgs::open_read_only`] with `--log-key`.
+    pub fn open_read_only(&self, elsewhere: &str) -> anyhow::Result<Arc<Service>> {
+        self.store
+            .open_read_only(elsewhere, self.log_key.as_deref())
+    }
+
+    /// [`StoreArgs::open_read_only_stores`] with `--log-key`.
+    pub fn open_read_only_stores(&self, elsewhere: &str) -> anyhow::Result<(Arc<Service>, Stores)> {
+        self.store
+            .open_read_only_stores(elsewhere, self.log_key.as_deref())
     }
 }
 

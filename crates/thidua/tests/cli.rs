@@ -2122,3 +2122,62 @@ fn user_refusals_are_said_in_both_languages() {
     );
     assert!(!data.exists(), "nothing created");
 }
+
+/// A command that only reads a database (`export-tiles`, `doc list`) opens it with the log's
+/// public key (`--log-key`) when the signing key is kept elsewhere: it never needs the secret,
+/// and without either it says which to give. A public key that did not sign the log is refused.
+#[test]
+fn read_only_commands_read_a_database_with_the_public_key_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, other) = (dir.path().join("data"), dir.path().join("other"));
+    append_events(&data, "30");
+    append_events(&other, "3");
+    let (key, other_key) = (log_key(&data), log_key(&other));
+    assert!(key.starts_with("thidua.local/log+"), "{key}");
+    // The signing key moves out of the data directory, as a deployment keeps it.
+    let secret = dir.path().join("secret.key");
+    std::fs::rename(data.join("log-signing.key"), &secret).unwrap();
+    let read = |args: &[&str], log_key: Option<&str>| {
+        let mut c = thidua();
+        c.args(args).arg("--data").arg(&data);
+        if let Some(k) = log_key {
+            c.args(["--log-key", k]);
+        }
+        c.env_remove("THIDUA_LOG_KEY").output().unwrap()
+    };
+    let tiles = dir.path().join("tiles");
+    let tiles = tiles.to_str().unwrap();
+    let out = read(&["export-tiles", tiles], None);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("--log-key KEY (the log's public key) to only read"),
+        "{err}"
+    );
+    let out = read(&["export-tiles", tiles], Some(&key));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(Path::new(tiles).join("checkpoint").is_file());
+    // The database opened: the refusal is the cluster's, not the key's.
+    let out = read(&["doc", "list", "--cluster", "cum-12"], Some(&key));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no cluster cum-12 in the log"), "{err}");
+    let out = read(&["export-tiles", tiles], Some(&other_key));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(err.contains("did not sign this log"), "{err}");
+    // With the signing key given, as before.
+    let out = thidua()
+        .args(["doc", "list", "--cluster", "cum-12", "--data"])
+        .arg(&data)
+        .arg("--key")
+        .arg(&secret)
+        .env_remove("THIDUA_LOG_KEY")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no cluster cum-12 in the log"), "{err}");
+}

@@ -21,7 +21,7 @@ use thidua_domain::{Actor, State};
 use thidua_scoring::{EvalOptions, PeriodKey};
 
 use crate::output::{self, errln, outln, sayln, Access, Existing};
-use crate::storage::StoreArgs;
+use crate::storage::ReadStoreArgs;
 
 /// Văn bản hành chính / official documents.
 #[derive(clap::Args)]
@@ -62,7 +62,7 @@ pub enum What {
 #[derive(clap::Args)]
 pub struct CovenantArgs {
     #[command(flatten)]
-    pub store: StoreArgs,
+    pub store: ReadStoreArgs,
     /// Mã giao ước / the covenant's id
     #[arg(long)]
     pub covenant: String,
@@ -78,7 +78,7 @@ pub struct CovenantArgs {
 #[derive(clap::Args)]
 pub struct ResultsArgs {
     #[command(flatten)]
-    pub store: StoreArgs,
+    pub store: ReadStoreArgs,
     /// Mã giao ước: báo cáo kết quả đã công bố trong sổ (phát hành được) / the covenant whose
     /// published results the report gives (the form that may be issued)
     #[arg(long, required_unless_present = "regulation", conflicts_with_all = ["regulation", "figures", "cluster", "year", "period"])]
@@ -108,7 +108,7 @@ pub struct ResultsArgs {
 #[derive(clap::Args)]
 pub struct InspectionArgs {
     #[command(flatten)]
-    pub store: StoreArgs,
+    pub store: ReadStoreArgs,
     /// Mã giao ước / the covenant's id
     #[arg(long)]
     pub covenant: String,
@@ -128,7 +128,7 @@ pub struct InspectionArgs {
 #[derive(clap::Args)]
 pub struct VoteCountArgs {
     #[command(flatten)]
-    pub store: StoreArgs,
+    pub store: ReadStoreArgs,
     /// Mã cuộc bỏ phiếu / the election's id
     #[arg(long)]
     pub election: String,
@@ -145,7 +145,7 @@ pub struct VoteCountArgs {
 #[derive(clap::Args)]
 pub struct YearReportArgs {
     #[command(flatten)]
-    pub store: StoreArgs,
+    pub store: ReadStoreArgs,
     /// Mã giao ước / the covenant's id
     #[arg(long)]
     pub covenant: String,
@@ -159,7 +159,7 @@ pub struct YearReportArgs {
 #[derive(clap::Args)]
 pub struct AwardSubmissionArgs {
     #[command(flatten)]
-    pub store: StoreArgs,
+    pub store: ReadStoreArgs,
     /// Mã cuộc bỏ phiếu / the election's id
     #[arg(long)]
     pub election: String,
@@ -173,7 +173,7 @@ pub struct AwardSubmissionArgs {
 #[derive(clap::Args)]
 pub struct ListArgs {
     #[command(flatten)]
-    pub store: StoreArgs,
+    pub store: ReadStoreArgs,
     /// Mã cụm / the cluster's id, e.g. cum-12.
     #[arg(long)]
     pub cluster: String,
@@ -197,7 +197,7 @@ pub struct CheckArgs {
 #[derive(clap::Args)]
 pub struct IssuedArgs {
     #[command(flatten)]
-    pub store: StoreArgs,
+    pub store: ReadStoreArgs,
     /// SHA-256 của văn bản / the document's SHA-256
     #[arg(long)]
     pub sha256: String,
@@ -491,14 +491,14 @@ fn save(path: &Path, bytes: &[u8]) -> anyhow::Result<ExitCode> {
 /// Builds the document `build` asks for against the log's state and writes it, issuing it
 /// first when asked.
 fn write(
-    store: &StoreArgs,
+    store: &ReadStoreArgs,
     out: &OutArgs,
     build: impl FnOnce(&State) -> anyhow::Result<Request>,
 ) -> anyhow::Result<ExitCode> {
     let f = format(out.format.as_deref(), &out.out)?;
     // Only issuing writes to the log; a preview or an issued document written again reads it.
     let service = match out.issue {
-        true => store.open_existing_running()?.0,
+        true => store.store.open_existing_running()?.0,
         false => store.open_read_only("")?,
     };
     let request = &build(&service.read().state)?;
@@ -556,7 +556,7 @@ fn describe(d: &IssuedDocument) -> std::io::Result<()> {
     )
 }
 
-fn list(store: &StoreArgs, cluster: &ClusterId) -> anyhow::Result<ExitCode> {
+fn list(store: &ReadStoreArgs, cluster: &ClusterId) -> anyhow::Result<ExitCode> {
     let service = store.open_read_only("")?;
     let state = service.read().state.clone();
     anyhow::ensure!(

@@ -1,7 +1,8 @@
 //! `thidua export-tiles DIR`: writes the log at its newest checkpoint as static files in the
 //! C2SP tlog-tiles layout (checkpoint, hash tiles, entry bundles) for any plain web server.
 //! The log is first checked as a server's start-up checks it (it is opened the same way, with
-//! its signing key): a copy a server would refuse is never published. DIR must be empty or an
+//! its signing key or only its public key, `--log-key`): a copy a server would refuse is never
+//! published. DIR must be empty or an
 //! earlier export of the same log (see `thidua_transparency::tiles`).
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -9,7 +10,7 @@ use std::process::ExitCode;
 use thidua_transparency::tiles::{export_tiles, ExportOptions};
 
 use crate::output::sayln;
-use crate::storage::StoreArgs;
+use crate::storage::ReadStoreArgs;
 
 #[derive(clap::Args)]
 pub struct ExportTilesArgs {
@@ -18,7 +19,7 @@ pub struct ExportTilesArgs {
     /// write is removed from it, the entry bundles when --with-entries is not given).
     pub dir: PathBuf,
     #[command(flatten)]
-    pub store: StoreArgs,
+    pub store: ReadStoreArgs,
     /// Xuất cả nội dung sự kiện / also write the entry bundles: every event's contents (names,
     /// role grants, salts). Without it the export holds what the public may see: the checkpoint
     /// and hash tiles (proofs work; contents stay private).

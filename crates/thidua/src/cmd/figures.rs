@@ -20,7 +20,7 @@ use thidua_import::{
 };
 
 use crate::output::{self, errln, sayln, Access, Existing};
-use crate::storage::StoreArgs;
+use crate::storage::{ReadStoreArgs, StoreArgs};
 
 #[derive(clap::Args)]
 pub struct FiguresArgs {
@@ -47,7 +47,7 @@ pub enum FiguresAction {
         #[arg(long)]
         out: PathBuf,
         #[command(flatten)]
-        store: StoreArgs,
+        store: ReadStoreArgs,
     },
     /// Nhập số liệu từ tệp / import figures from a file (all or nothing).
     Import {
@@ -202,7 +202,7 @@ fn export_figures(
             state
         }
         None => store
-            .open_read_only(super::verify::USE_SERVER)?
+            .open_read_only(super::verify::USE_SERVER, log.log_key.as_deref())?
             .read()
             .state
             .clone(),
