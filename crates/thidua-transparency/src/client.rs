@@ -20,6 +20,9 @@ use crate::log;
 pub struct ClientError {
     pub kind: Failure,
     pub message: String,
+    /// The server's own error code (`{"error": code}`) when it refused with one, e.g.
+    /// `witness_ceased`: what a client acts on, never the wording.
+    pub code: Option<String>,
 }
 
 /// Why a log could not be read.
@@ -39,6 +42,7 @@ impl ClientError {
         Self {
             kind: Failure::Unreadable,
             message: message.into(),
+            code: None,
         }
     }
 
@@ -46,6 +50,7 @@ impl ClientError {
         Self {
             kind: Failure::Unreachable,
             message,
+            code: None,
         }
     }
 }
@@ -170,6 +175,12 @@ pub fn api_refusal(body: &str) -> String {
     }
 }
 
+/// The error code of an API refusal's body (`{"error": code, …}`), if it has one.
+fn api_code(body: &str) -> Option<String> {
+    let parsed: serde_json::Value = serde_json::from_str(body).ok()?;
+    parsed["error"].as_str().map(str::to_owned)
+}
+
 /// The HTTP client of every command that talks to a server (witness, verifier, voter,
 /// trustee): HTTPS checked against Mozilla's and the platform's roots and the CAs of the PEM file
 /// `ca_file` (`thidua_tls`), a 60-second timeout.
@@ -232,6 +243,7 @@ impl HttpLog {
                 ClientError {
                     kind: Failure::Refused(code),
                     message: format!("{url}: HTTP {code}{}", api_refusal(text.trim())),
+                    code: api_code(text.trim()),
                 }
             }
             other => ClientError::unreachable(format!("{url}: {other}")),

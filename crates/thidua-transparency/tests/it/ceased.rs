@@ -145,6 +145,16 @@ fn a_merged_units_witness_key_stops_counting_from_the_record_of_its_end() {
     assert_eq!(kg.ceased.as_deref(), Some("2025-07-01"));
     assert_eq!((list.quorum, list.unmeetable), (1, false));
 
+    // Over HTTP, as `thidua witness` posts it: the refusal carries its code, on which the
+    // witness stops (exit 4) instead of retrying as after a server's error.
+    let (kg_unit, kg_key) = &log.witness_keys[0];
+    let (size, line) = cosignature(&log, kg_key);
+    let refused = HttpLog::new(&server.url, None)
+        .post_cosignature(kg_unit, size, &line)
+        .unwrap_err();
+    assert_eq!(refused.code.as_deref(), Some("witness_ceased"), "{refused}");
+    assert!(refused.to_string().contains("01/07/2025"), "{refused}");
+
     // `thidua verify`, from the database and over HTTP: Kiên Giang's cosignature does not
     // count on the newest checkpoint; the history up to the earlier one is witnessed.
     for client in [

@@ -15,6 +15,9 @@ use crate::storage::StoreArgs;
 
 /// Exit status when the log shows a forked or rewritten history.
 pub const EXIT_FORK: u8 = 3;
+/// Exit status when the log no longer counts this witness's key: its unit ceased (a merger or a
+/// split recorded in the log), so cosigning again can never succeed.
+pub const EXIT_CEASED: u8 = 4;
 
 #[derive(clap::Args)]
 #[command(args_conflicts_with_subcommands = true)]
@@ -202,6 +205,12 @@ fn cosign(args: WitnessArgs) -> anyhow::Result<ExitCode> {
                 errln!("!!! Do not cosign this log. Send the evidence files to every member unit.");
                 return Ok(ExitCode::from(EXIT_FORK));
             }
+            // The log recorded the end of this witness's unit: its key counts for no later
+            // checkpoint. Said as what it is, and never retried (`--every` included).
+            Err(WitnessError::Client(e)) if e.code.as_deref() == Some("witness_ceased") => {
+                errln!("{}", ceased(&unit, &e));
+                return Ok(ExitCode::from(EXIT_CEASED));
+            }
             // The server could not be reached, or answered with an HTTP error: said as such,
             // not as a refusal by this witness.
             Err(WitnessError::Client(e)) => {
@@ -221,4 +230,15 @@ fn cosign(args: WitnessArgs) -> anyhow::Result<ExitCode> {
             None => return Ok(code),
         }
     }
+}
+
+/// What `thidua witness` says when the log refuses its cosignature because its unit ceased
+/// (`witness_ceased`): the log's reason, and what to do instead of retrying.
+fn ceased(unit: &str, e: &thidua_transparency::client::ClientError) -> String {
+    format!(
+        "!!! khoá nhân chứng của {unit} không còn được tính / the witness key of {unit} no longer \
+         counts: {e}\n!!! Dừng đồng ký bằng khoá này; đơn vị kế thừa đăng ký khoá của mình \
+         (thidua witness register) / stop cosigning with this key: the successor unit registers \
+         its own (thidua witness register)"
+    )
 }
