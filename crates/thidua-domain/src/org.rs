@@ -128,7 +128,7 @@ pub(crate) fn decide(
 
 /// Registers a user: a display name within its limit.
 fn register_user(user: UserId, display_name: Text, demo: bool) -> Result<Payload, DomainError> {
-    display_name.check("display_name", limits::DISPLAY_NAME)?;
+    display_name.check_line("display_name", limits::DISPLAY_NAME)?;
     Ok(Payload::UserRegistered {
         user,
         display_name,
@@ -148,8 +148,8 @@ fn create_unit(
     parent: Option<UnitId>,
     established: NaiveDate,
 ) -> Result<Payload, DomainError> {
-    name.check("name", limits::NAME)?;
-    short_code.check("short_code", limits::SHORT_CODE)?;
+    name.check_line("name", limits::NAME)?;
+    short_code.check_line("short_code", limits::SHORT_CODE)?;
     validate_date("established", established)?;
     authorise(state, actor, &Permission::Administer)?;
     parent_fits(state, kind, parent.as_ref())?;
@@ -181,8 +181,8 @@ fn rename_unit(
     effective: NaiveDate,
     decision: Text,
 ) -> Result<Payload, DomainError> {
-    name.check("name", limits::NAME)?;
-    short_code.check("short_code", limits::SHORT_CODE)?;
+    name.check_line("name", limits::NAME)?;
+    short_code.check_line("short_code", limits::SHORT_CODE)?;
     decision.check("decision", limits::DECISION)?;
     validate_date("effective", effective)?;
     authorise(state, actor, &Permission::Administer)?;
@@ -279,7 +279,7 @@ fn create_cluster(
     cluster: ClusterId,
     name: Text,
 ) -> Result<Payload, DomainError> {
-    name.check("name", limits::NAME)?;
+    name.check_line("name", limits::NAME)?;
     authorise(state, actor, &Permission::Administer)?;
     let taken = state
         .clusters
@@ -396,8 +396,8 @@ fn create_movement(
     slogan: Option<Text>,
     calendar: Vec<ReportingWindow>,
 ) -> Result<Payload, DomainError> {
-    name.check("name", limits::NAME)?;
-    plan_ref.check("plan_ref", limits::PLAN_REF)?;
+    name.check_line("name", limits::NAME)?;
+    plan_ref.check_line("plan_ref", limits::PLAN_REF)?;
     if let Some(s) = &slogan {
         s.check("slogan", limits::SLOGAN)?;
     }

@@ -94,6 +94,18 @@ impl Text {
         validate(field, &self.0, max)
     }
 
+    /// [`Text::check`] for a field of one line — the name of a person, a unit, a cluster or a
+    /// movement, a short code, a plan reference: a line break is refused too, since such a name
+    /// is printed inside a line (a document's heading, a list, a file name) and must not make
+    /// a line of its own there.
+    pub fn check_line(&self, field: &'static str, max: usize) -> Result<(), DomainError> {
+        validate(field, &self.0, max)?;
+        match self.0.contains('\n') {
+            true => Err(DomainError::InvalidText { field }),
+            false => Ok(()),
+        }
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -332,6 +344,22 @@ mod tests {
         assert_eq!(t.as_str(), "Dòng 1\nDòng 2\nDòng 3");
         let read: Text = serde_json::from_str("\"a\\r\\nb\"").unwrap();
         assert_eq!(read.as_str(), "a\nb");
+    }
+
+    #[test]
+    fn a_one_line_field_refuses_a_line_break_that_free_text_keeps() {
+        let two = Text::parse("reason", "Công an tỉnh\r\nĐÃ DUYỆT", 50).unwrap();
+        assert!(two.check("reason", 50).is_ok());
+        assert!(matches!(
+            two.check_line("name", 50),
+            Err(DomainError::InvalidText { field: "name" })
+        ));
+        let one = Text::parse("name", "Công an tỉnh Kiên Giang", 50).unwrap();
+        assert!(one.check_line("name", 50).is_ok());
+        assert!(matches!(
+            one.check_line("name", 5),
+            Err(DomainError::TextTooLong { .. })
+        ));
     }
 
     #[test]

@@ -36,6 +36,10 @@ fn cases() -> Vec<Case> {
         ("Công an tỉnh\u{200B} Mới", "CM", "invalid_text"),
         ("Công an tỉnh \u{202E}iớM", "CM", "invalid_text"),
         ("   ", "CM", "empty_text"),
+        // A name is one line: a line break would make a line of its own in a document's
+        // heading (a form's textarea-like post or an API client can send one).
+        ("Công an tỉnh Mới\nĐÃ PHÊ DUYỆT", "CM", "invalid_text"),
+        ("Công an tỉnh Mới", "CM\r\nX", "invalid_text"),
         (
             "Công an tỉnh Mới",
             "MỘT-MÃ-RẤT-RẤT-DÀI-QUÁ",
@@ -56,6 +60,15 @@ fn cases() -> Vec<Case> {
             ("name", "Cụm\u{FEFF}99".to_owned()),
         ],
         json!({"command": "create_cluster", "cluster": "cum-99", "name": "Cụm\u{FEFF}99"}),
+        "invalid_text",
+    ));
+    out.push((
+        "/admin/clusters",
+        vec![
+            ("id", "cum-99".to_owned()),
+            ("name", "Cụm thi đua số 99\nBỘ CÔNG AN".to_owned()),
+        ],
+        json!({"command": "create_cluster", "cluster": "cum-99", "name": "Cụm thi đua số 99\nBỘ CÔNG AN"}),
         "invalid_text",
     ));
     // A withdrawal's reason (the fixture's draft has no signature yet).
@@ -94,6 +107,11 @@ fn cases() -> Vec<Case> {
         ),
         ("Công an\u{200D} tỉnh", "Quyết định 12/QĐ", "invalid_text"),
         (
+            "Công an tỉnh\nKiên Giang",
+            "Quyết định 12/QĐ",
+            "invalid_text",
+        ),
+        (
             "Công an tỉnh Kiên Giang",
             &"Quyết định ".repeat(30),
             "text_too_long",
@@ -109,6 +127,7 @@ fn cases() -> Vec<Case> {
     // A new person's display name.
     for (display, expected) in [
         ("Nguyễn\u{202D} Văn A", "invalid_text"),
+        ("Nguyễn Văn A\nQuản trị hệ thống", "invalid_text"),
         (&"Nguyễn Văn ".repeat(30), "text_too_long"),
     ] {
         out.push((
