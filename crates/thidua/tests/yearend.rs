@@ -15,6 +15,15 @@ fn load_demo(data: &Path) {
     serve_demo_once(&["--data".into(), data.into()]);
 }
 
+/// `thidua verify` of the database in `data` against the log key `key` (no state file).
+fn verify_database(data: &Path, key: &str) -> std::process::Output {
+    run(thidua()
+        .arg("verify")
+        .arg("--data")
+        .arg(data)
+        .args(["--log-key", key, "--no-state"]))
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
@@ -65,13 +74,7 @@ fn the_year_end_recomputes_from_the_log_and_a_tampered_score_is_detected() {
     assert_eq!(json["last_year"], serde_json::json!([]));
     assert_eq!(json["pairs"].as_array().unwrap().len(), 5, "{json}");
 
-    let verify = |data: &Path| {
-        run(thidua()
-            .arg("verify")
-            .arg("--data")
-            .arg(data)
-            .args(["--log-key", &key, "--no-state"]))
-    };
+    let verify = |data: &Path| verify_database(data, &key);
     let ok = verify(&data);
     assert!(ok.status.success());
     let err = String::from_utf8_lossy(&ok.stderr);
@@ -714,13 +717,7 @@ fn an_altered_or_lost_evidence_file_fails_the_verification() {
     let data = dir.path().join("demo");
     load_demo(&data);
     let key = support::log_key(&data);
-    let verify = |data: &Path| {
-        run(thidua()
-            .arg("verify")
-            .arg("--data")
-            .arg(data)
-            .args(["--log-key", &key, "--no-state"]))
-    };
+    let verify = |data: &Path| verify_database(data, &key);
     let ok = verify(&data);
     assert!(ok.status.success());
     let err = String::from_utf8_lossy(&ok.stderr);

@@ -905,26 +905,28 @@ impl<'a> Source<'a> {
         args: &VerifyArgs,
         d: &IssuedDocument,
     ) -> Result<Option<Vec<u8>>, String> {
-        match self {
-            Source::Server(url) => served_content(
-                &ServerLogArgs {
-                    server: Some(url.to_string()),
-                    token: args.token.clone(),
-                    log_key: None,
-                    ca_file: args.ca_file.clone(),
-                },
-                &d.sha256,
-            ),
-            Source::Local(stores, _) => stored_blob(stores, &d.sha256),
-        }
+        let path = format!("/api/v1/documents/{}/content", d.sha256);
+        self.stored_file(args, &path, &d.sha256)
     }
 
-    /// The stored evidence file `sha256` of a dossier of `covenant`: served by the server to the
-    /// caller's token (`Ok(None)` when it may not read it), or read from the database's blobs.
+    /// The stored evidence file `sha256` of a dossier of `covenant`, as
+    /// [`document_content`](Self::document_content) gives a document's.
     fn evidence_content(
         &self,
         args: &VerifyArgs,
         covenant: &CovenantId,
+        sha256: &str,
+    ) -> Result<Option<Vec<u8>>, String> {
+        let path = format!("/covenants/{covenant}/yearend/evidence/{sha256}");
+        self.stored_file(args, &path, sha256)
+    }
+
+    /// The file stored under `sha256`: what the server serves at `path` to the caller's token,
+    /// or the database's blob.
+    fn stored_file(
+        &self,
+        args: &VerifyArgs,
+        path: &str,
         sha256: &str,
     ) -> Result<Option<Vec<u8>>, String> {
         match self {
@@ -935,7 +937,7 @@ impl<'a> Source<'a> {
                     log_key: None,
                     ca_file: args.ca_file.clone(),
                 },
-                &format!("/covenants/{covenant}/yearend/evidence/{sha256}"),
+                path,
             ),
             Source::Local(stores, _) => stored_blob(stores, sha256),
         }
