@@ -340,6 +340,8 @@ fn save_dossier(
     for (id, e) in &entries {
         check_entry(id, e)?;
     }
+    let scores = entries.iter().map(|(id, e)| (id.as_str(), e.score.0));
+    rules::score_places(state, &covenant, scores)?;
     not_under_inspection(state, &covenant, &unit)?;
     let revision = state
         .review(&covenant)?
@@ -563,6 +565,10 @@ fn submit_finding(
             r.check("reason", limits::REASON)?;
         }
     }
+    let proposed = items
+        .iter()
+        .filter_map(|(id, item)| Some((id.as_str(), item.score?.0)));
+    rules::score_places(state, &covenant, proposed)?;
     let review = state.review(&covenant)?;
     if let Some(rc) = &recheck {
         check_recheck(review, &inspected, rc)?;
@@ -662,6 +668,8 @@ fn resolve_dispute(
     reason: Text,
 ) -> Result<YearEndEvent, DomainError> {
     reason.check("reason", limits::REASON)?;
+    let decided_score = score.map(|s| (criterion.as_str(), s.0));
+    rules::score_places(state, &covenant, decided_score)?;
     let review = state.review(&covenant)?;
     // Once locked, the lock's own refusal says why nothing changes.
     let decided = review

@@ -103,6 +103,7 @@ pub const CODES: &[&str] = &[
     "yearend_unknown_criterion",
     "yearend_not_manual",
     "yearend_score_out_of_range",
+    "yearend_score_places",
     "yearend_justification_missing",
     "yearend_dossier_incomplete",
     "yearend_stale_revision",

@@ -4,9 +4,12 @@
 //! exactly the rules of the draw it breaks; a review opened on missing figures, a lock and a
 //! publication are acknowledged; a dossier is submitted, and an inspector agrees with a computed
 //! criterion, only when its value can be computed; a unit answers its disputes once all its
-//! inspectors' findings are in. Also: what blocks a draw that found nothing.
+//! inspectors' findings are in; scores given by people have no more decimal places than the
+//! regulation rounds to. Also: what blocks a draw that found nothing.
 
 use std::collections::BTreeSet;
+
+use rust_decimal::Decimal;
 
 use thidua_scoring::explain::Status;
 
@@ -376,4 +379,41 @@ pub fn named(state: &State, unit: &UnitId) -> String {
         .units
         .get(unit)
         .map_or(unit.to_string(), |x| x.name.to_string())
+}
+
+/// Scores given by people (self-scores, inspectors' proposals, the council's decisions) have
+/// no more decimal places than the regulation rounds points to, or than the criterion's
+/// maximum has if that is more: "7,123456789" is a slip of the keyboard, not a judgement.
+pub fn score_places<'a>(
+    state: &State,
+    covenant: &CovenantId,
+    scores: impl IntoIterator<Item = (&'a str, Decimal)>,
+) -> Result<(), DomainError> {
+    let mut scores = scores.into_iter().peekable();
+    if scores.peek().is_none() {
+        return Ok(());
+    }
+    let places = crate::engine_data::regulation(state, covenant)?
+        .ast()
+        .rounding
+        .places;
+    let review = state.review(covenant)?;
+    for (id, score) in scores {
+        let max_places = review
+            .criteria
+            .iter()
+            .find(|c| c.id == id)
+            .map_or(places, |c| places.max(c.max.normalize().scale()));
+        if score.normalize().scale() > max_places {
+            return Err(refuse_with(
+                "yearend_score_places",
+                format!("{id}: a score has at most {max_places} decimal places"),
+                vec![
+                    ("criterion", id.to_owned()),
+                    ("places", max_places.to_string()),
+                ],
+            ));
+        }
+    }
+    Ok(())
 }

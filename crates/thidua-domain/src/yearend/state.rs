@@ -439,10 +439,7 @@ pub fn criteria_of(
     state: &State,
     covenant: &CovenantId,
 ) -> Result<Vec<CriterionInfo>, DomainError> {
-    let (c, version) = state.signed_covenant(covenant)?;
-    let v = c.version(version).expect("the version in force exists");
-    let compiled = thidua_scoring::compile(&v.content.regulation.text)
-        .map_err(|d| DomainError::InvalidRegulation(d.to_string()))?;
+    let compiled = crate::engine_data::regulation(state, covenant)?;
     let ast = compiled.ast();
     Ok(ast
         .criteria

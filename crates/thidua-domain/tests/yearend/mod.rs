@@ -403,7 +403,12 @@ fn dossiers_are_checked_and_freeze_at_the_deadline() {
         w.code_at(at, &user("canbo.ag"), save("ca-kg", dossier("8", "4"))),
         "forbidden"
     );
-    let mut partial = dossier("8", "4");
+    // The regulation rounds to 2 places: a third decimal is a slip, trailing zeros are not.
+    assert_eq!(
+        w.code_at(at, &officer, save("ca-kg", dossier("7.125", "4"))),
+        "yearend_score_places"
+    );
+    let mut partial = dossier("7.2500", "4");
     partial.remove("C2b");
     w.run_at(at, &officer, save("ca-kg", partial)).unwrap();
     let submit = |revision| {
@@ -780,6 +785,16 @@ fn a_year_end_runs_from_findings_to_published_results() {
         },
     )]);
     let mut bad = propose.clone();
+    bad.get_mut("C2a").unwrap().score = Some(Points("6.999".parse().unwrap()));
+    assert_eq!(
+        w.code_at(
+            at,
+            &officer_of(&kg_inspector),
+            finding(&kg_inspector, "ca-kg", bad.clone(), None)
+        ),
+        "yearend_score_places"
+    );
+    bad.get_mut("C2a").unwrap().score = propose["C2a"].score;
     bad.get_mut("C2a").unwrap().reason = None;
     assert_eq!(
         w.code_at(
@@ -850,6 +865,10 @@ fn a_year_end_runs_from_findings_to_published_results() {
     assert_eq!(
         w.code_at(ms(2025, 1, 8), &user("thuky"), resolve("9")),
         "yearend_score_out_of_range"
+    );
+    assert_eq!(
+        w.code_at(ms(2025, 1, 8), &user("thuky"), resolve("7.505")),
+        "yearend_score_places"
     );
     w.run_at(ms(2025, 1, 8), &user("thuky"), resolve("7.5"))
         .unwrap();

@@ -634,6 +634,10 @@ pub fn error(lang: Lang, code: &str) -> Option<&'static str> {
             "Điểm phải từ 0 đến điểm tối đa của tiêu chí.",
             "The score must lie between 0 and the criterion's maximum.",
         ),
+        "yearend_score_places" => (
+            "Điểm có nhiều chữ số thập phân hơn quy định chấm điểm cho phép.",
+            "The score has more decimal places than the scoring regulation allows.",
+        ),
         "yearend_figures_missing" => (
             "Còn đơn vị chưa có số liệu được duyệt của năm: đánh dấu ô xác nhận để vẫn mở tổng kết năm.",
             "Some members lack approved figures of the year: tick the box to open the review anyway.",
@@ -966,6 +970,10 @@ fn specific(lang: Lang, code: &str) -> Option<&'static str> {
         "yearend_score_out_of_range" => (
             "{criterion}: điểm phải từ 0 đến {max}.",
             "{criterion}: the score must be from 0 to {max}.",
+        ),
+        "yearend_score_places" => (
+            "{criterion}: điểm có tối đa {places} chữ số thập phân (theo quy định chấm điểm).",
+            "{criterion}: a score has at most {places} decimal places (as the scoring regulation rounds).",
         ),
         "yearend_figures_missing" => (
             "Còn đơn vị chưa có số liệu được duyệt: {units}. Đánh dấu ô xác nhận để vẫn mở tổng kết năm, hoặc để các đơn vị nộp và lãnh đạo duyệt đủ số liệu trước.",

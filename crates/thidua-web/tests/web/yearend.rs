@@ -2307,7 +2307,8 @@ fn saving_the_dossier_form_keeps_its_evidence_files() {
 
 /// A score is read by the figures' number rule: "5,5" is 5.5, "20.000" (twenty thousand to a
 /// Vietnamese reader; it was read as 20) is refused as ambiguous; an empty justification names
-/// its criterion (it said "Không được để trống." naming nothing).
+/// its criterion (it said "Không được để trống." naming nothing); a score with more decimals
+/// than the regulation rounds to is refused.
 #[test]
 fn the_dossier_form_names_what_it_cannot_read() {
     let app = opened_review();
@@ -2331,6 +2332,12 @@ fn the_dossier_form_names_what_it_cannot_read() {
     let message = form_error(&save("20.000", "Giải trình"), "save_dossier");
     assert!(
         message.contains("Cách viết số không rõ") && message.contains("Tiêu chí C2a"),
+        "{message}"
+    );
+    // More decimals than the regulation rounds to (2): refused, saying how many it allows.
+    let message = form_error(&save("7,125", "Giải trình"), "save_dossier");
+    assert!(
+        message.contains("C2a: điểm có tối đa 2 chữ số thập phân"),
         "{message}"
     );
     assert!(!app
