@@ -104,6 +104,7 @@ pub const CODES: &[&str] = &[
     "yearend_not_manual",
     "yearend_score_out_of_range",
     "yearend_score_places",
+    "yearend_evidence_before_score",
     "yearend_justification_missing",
     "yearend_dossier_incomplete",
     "yearend_stale_revision",

@@ -638,6 +638,10 @@ pub fn error(lang: Lang, code: &str) -> Option<&'static str> {
             "Điểm có nhiều chữ số thập phân hơn quy định chấm điểm cho phép.",
             "The score has more decimal places than the scoring regulation allows.",
         ),
+        "yearend_evidence_before_score" => (
+            "Hãy lưu điểm tự chấm và giải trình của tiêu chí này trước, rồi đính kèm tệp minh chứng.",
+            "Save this criterion's self-score and justification first, then attach the evidence.",
+        ),
         "yearend_figures_missing" => (
             "Còn đơn vị chưa có số liệu được duyệt của năm: đánh dấu ô xác nhận để vẫn mở tổng kết năm.",
             "Some members lack approved figures of the year: tick the box to open the review anyway.",

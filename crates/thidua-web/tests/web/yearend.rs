@@ -963,6 +963,20 @@ fn evidence_files_are_checked_by_content_and_served_to_readers_only() {
     assert_eq!(files.len(), 1);
     assert_eq!(files[0].name.as_str(), "Báo cáo tổng kết.pdf");
     assert_eq!(files[0].media_type, "application/pdf");
+    // A criterion not yet scored, or one the engine computes, is told as such (both said "the
+    // dossier does not score every criterion").
+    for (criterion, says) in [
+        (
+            "C2b",
+            "Hãy lưu điểm tự chấm và giải trình của tiêu chí này trước",
+        ),
+        ("A1", "do máy tính từ số liệu đã duyệt"),
+    ] {
+        let (ct, body) = multipart(&csrf, "ca-kg", criterion, "minh-chung.pdf", pdf);
+        let res = officer.post_raw(&format!("/covenants/{COV}/yearend/evidence"), &ct, &body);
+        assert_eq!(res.status, 422, "{}", res.body);
+        assert!(res.body.contains(says), "{criterion}: {}", res.body);
+    }
     let (ct, body) = multipart(&csrf, "ca-kg", "C2a", "hop-le.pdf", b"MZ\x90\x00 not a pdf");
     let res = officer.post_raw(&format!("/covenants/{COV}/yearend/evidence"), &ct, &body);
     assert_eq!(res.status, 422, "{}", res.body);

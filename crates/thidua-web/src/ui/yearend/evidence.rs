@@ -71,6 +71,12 @@ fn command(
             "the unit is not a member of this covenant's year",
         )));
     }
+    if !review.criterion(criterion)?.manual {
+        return Err(ApiError::from(thidua_domain::yearend::error::refuse(
+            "yearend_not_manual",
+            format!("{criterion} is computed by the engine from the approved figures"),
+        )));
+    }
     let mut entries = review
         .dossiers
         .get(unit)
@@ -78,7 +84,7 @@ fn command(
         .unwrap_or_default();
     let entry = entries.get_mut(criterion).ok_or_else(|| {
         ApiError::from(thidua_domain::yearend::error::refuse(
-            "yearend_dossier_incomplete",
+            "yearend_evidence_before_score",
             "save the criterion's score before attaching evidence",
         ))
     })?;

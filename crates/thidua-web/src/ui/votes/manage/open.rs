@@ -466,10 +466,27 @@ fn refused_field(code: &str, field: Option<&str>) -> &'static str {
         ("election_quorum_low", _) => "quorum_num",
         ("election_threshold_low", _) => "threshold",
         ("election_approval_low", _) => "approval_num",
+        // What is voted on is already decided: the award chosen is what is wrong.
+        ("election_leader_recorded", _) => "award",
         (_, Some("seats" | "candidates")) => "seats",
         (_, Some("approval")) => "approval_num",
         (_, Some("quorum")) => "quorum_num",
         (_, Some("threshold" | "trustees")) => "threshold",
         _ => "title",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A refusal is shown beside the field that caused it: next year's head already recorded
+    /// beside the award (it was shown under the title), the rates beside their numerators.
+    #[test]
+    fn a_refusal_is_shown_beside_the_field_it_concerns() {
+        assert_eq!(refused_field("election_leader_recorded", None), "award");
+        assert_eq!(refused_field("election_quorum_low", None), "quorum_num");
+        assert_eq!(refused_field("invalid_value", Some("seats")), "seats");
+        assert_eq!(refused_field("invalid_text", Some("title")), "title");
     }
 }
