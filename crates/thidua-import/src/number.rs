@@ -69,6 +69,22 @@ fn is_na(text: &str) -> bool {
     )
 }
 
+/// The refusal of a date cell where a figure belongs: a spreadsheet turned what was typed
+/// ("1/5", "5-1") into a date, whose day count is no figure.
+fn date_cell(date: &str) -> Refusal {
+    (
+        "date_cell",
+        format!(
+            "ô là ngày tháng ({date}), không phải số: bảng tính đã tự đổi số liệu gõ vào thành \
+             ngày; định dạng ô là Số (Number) hoặc Văn bản (Text) rồi nhập lại số liệu"
+        ),
+        format!(
+            "the cell is a date ({date}), not a number: the spreadsheet turned what was typed \
+             into a date; format the cell as Number or Text and type the figure again"
+        ),
+    )
+}
+
 /// Reads a figure from a cell; `Ok(None)` for an empty cell.
 pub fn figure(cell: &RawCell, format: NumberFormat) -> Result<Option<FigureValue>, Refusal> {
     let text = match cell {
@@ -84,19 +100,7 @@ pub fn figure(cell: &RawCell, format: NumberFormat) -> Result<Option<FigureValue
                     )
                 })
         }
-        RawCell::Date(d) => {
-            return Err((
-                "date_cell",
-                format!(
-                "ô là ngày tháng ({d}), không phải số: bảng tính đã tự đổi số liệu gõ vào thành \
-                     ngày; định dạng ô là Số (Number) hoặc Văn bản (Text) rồi nhập lại số liệu"
-            ),
-                format!(
-                "the cell is a date ({d}), not a number: the spreadsheet turned what was typed \
-                     into a date; format the cell as Number or Text and type the figure again"
-            ),
-            ))
-        }
+        RawCell::Date(d) => return Err(date_cell(d)),
         RawCell::Text(t) => t.trim(),
     };
     if text.is_empty() {

@@ -400,9 +400,7 @@ pub fn score_places<'a>(
     let review = state.review(covenant)?;
     for (id, score) in scores {
         let max_places = review
-            .criteria
-            .iter()
-            .find(|c| c.id == id)
+            .criterion(id)
             .map_or(places, |c| places.max(c.max.normalize().scale()));
         if score.normalize().scale() > max_places {
             return Err(refuse_with(

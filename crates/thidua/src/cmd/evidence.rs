@@ -7,7 +7,6 @@
 
 use std::collections::BTreeMap;
 
-use sha2::Digest;
 use thidua_domain::yearend::{evidence, DossierEntry, Evidence, YearEndEvent};
 use thidua_domain::{CovenantId, Event, Payload, UnitId};
 
@@ -63,7 +62,7 @@ fn named(events: &[Event]) -> BTreeMap<&str, Named<'_>> {
 
 /// What is wrong with `bytes` as the file `file` names, if anything.
 fn difference(file: &Evidence, bytes: &[u8]) -> Option<String> {
-    let sha256 = hex::encode(sha2::Sha256::digest(bytes));
+    let sha256 = hex::encode(thidua_store::sha256(bytes));
     if sha256 != file.sha256 {
         return Some(format!(
             "nội dung lưu có SHA-256 / the stored content's SHA-256 is {sha256}"
@@ -144,7 +143,7 @@ mod tests {
 
     fn file_of(bytes: &[u8]) -> Evidence {
         Evidence {
-            sha256: hex::encode(sha2::Sha256::digest(bytes)),
+            sha256: hex::encode(thidua_store::sha256(bytes)),
             name: thidua_domain::Text::parse("name", "bao-cao.pdf", 300).unwrap(),
             media_type: "application/pdf".into(),
             size: bytes.len() as u64,

@@ -5,9 +5,9 @@
 //! publication it may read, a member's readable part of the log as well as a whole one, and
 //! builds again every issued document whose content it reads (`thidua_docs::rebuild`) and checks
 //! every evidence file of the dossiers it reads against what is stored for it
-//! ([`super::evidence`]). A difference, or a result that cannot be recomputed from what the caller reads, exits non-zero
-//! with a precise message; so does a checkpoint without the quorum of the witnesses the log
-//! itself registers, unless `--allow-unwitnessed`.
+//! ([`super::evidence`]). A difference, or a result that cannot be recomputed from what the
+//! caller reads, exits non-zero with a precise message; so does a checkpoint without the quorum
+//! of the witnesses the log itself registers, unless `--allow-unwitnessed`.
 //!
 //! [`check`] is the one way the command line fetches, verifies and replays a log: `thidua
 //! assign --verify --server` and `thidua figures export --server` go through it too
