@@ -270,8 +270,8 @@ pub fn content_problems(content: &CovenantContent, year: i32) -> Vec<(String, Do
             out.push((field.to_owned(), e));
         }
     };
-    note("title", content.title.check("title", limits::TITLE));
-    note("place", content.place.check("place", limits::PLACE));
+    note("title", content.title.check_line("title", limits::TITLE));
+    note("place", content.place.check_line("place", limits::PLACE));
     note(
         "signing_date",
         check_signing_date(content.signing_date, year),

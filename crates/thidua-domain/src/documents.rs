@@ -366,7 +366,7 @@ pub(crate) fn decide(
         unreachable!("not a document command: {command:?}")
     };
     authorise(state, actor, &Permission::ManageCluster(cluster.clone()))?;
-    title.check("title", limits::TITLE)?;
+    title.check_line("title", limits::TITLE)?;
     crate::org::validate_date("date", date)?;
     check_sha256(&sha256)?;
     check_subject(state, &cluster, kind, year, &subject, &title)?;
@@ -398,7 +398,7 @@ fn check_subject(
     subject: &Text,
     title: &Text,
 ) -> Result<(), DomainError> {
-    subject.check("subject", limits::TITLE)?;
+    subject.check_line("subject", limits::TITLE)?;
     if Subject::parse(subject.as_str()).map(|s| s.kind()) != Some(kind) {
         return Err(DomainError::InvalidValue {
             field: "subject",

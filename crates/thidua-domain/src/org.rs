@@ -183,7 +183,7 @@ fn rename_unit(
 ) -> Result<Payload, DomainError> {
     name.check_line("name", limits::NAME)?;
     short_code.check_line("short_code", limits::SHORT_CODE)?;
-    decision.check("decision", limits::DECISION)?;
+    decision.check_line("decision", limits::DECISION)?;
     validate_date("effective", effective)?;
     authorise(state, actor, &Permission::Administer)?;
     let renamed = state.unit(&unit)?;
@@ -239,7 +239,7 @@ fn grant_role(
 /// one level ([`lineage_kinds`]). Whether each unit exists and is active on the date is checked
 /// when the event is applied.
 fn record_lineage(state: &State, change: LineageChange) -> Result<Payload, DomainError> {
-    change.decision.check("decision", limits::DECISION)?;
+    change.decision.check_line("decision", limits::DECISION)?;
     validate_date("effective", change.effective)?;
     lineage_kinds(state, &change)?;
     Ok(Payload::LineageRecorded(change))
@@ -376,7 +376,7 @@ fn set_cluster_leadership(
     method: LeadershipMethod,
     decision: Text,
 ) -> Result<Payload, DomainError> {
-    decision.check("decision", limits::DECISION)?;
+    decision.check_line("decision", limits::DECISION)?;
     Ok(Payload::ClusterLeadershipSet {
         cluster,
         year,
@@ -403,7 +403,7 @@ fn create_movement(
     }
     validate_year(year)?;
     for window in &calendar {
-        window.name.check("window", limits::WINDOW_NAME)?;
+        window.name.check_line("window", limits::WINDOW_NAME)?;
     }
     validate_calendar(year, &calendar)?;
     Ok(Payload::MovementCreated {

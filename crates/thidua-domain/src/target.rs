@@ -117,10 +117,10 @@ pub fn problems(targets: &[Target], cx: &Context) -> Vec<Problem> {
         if !ids.insert(&t.id) {
             push("subject", DomainError::DuplicateTarget(t.id.to_string()));
         }
-        if let Err(e) = t.area.check("area", limits::AREA) {
+        if let Err(e) = t.area.check_line("area", limits::AREA) {
             push("area", e);
         }
-        match t.subject.check("subject", limits::SUBJECT) {
+        match t.subject.check_line("subject", limits::SUBJECT) {
             Err(e) => push("subject", e),
             Ok(()) => {
                 if subjects.insert(subject_key(t), index).is_some() {
@@ -129,7 +129,7 @@ pub fn problems(targets: &[Target], cx: &Context) -> Vec<Problem> {
             }
         }
         if let Some(u) = &t.unit_of_measure {
-            if let Err(e) = u.check("unit_of_measure", limits::UNIT_OF_MEASURE) {
+            if let Err(e) = u.check_line("unit_of_measure", limits::UNIT_OF_MEASURE) {
                 push("unit_of_measure", e);
             }
         }
@@ -290,6 +290,23 @@ mod tests {
         .into_iter()
         .map(|p| (p.index, p.field, p.error.code()))
         .collect()
+    }
+
+    #[test]
+    fn a_target_s_area_subject_and_unit_are_one_line_each() {
+        let broken = |text: &str| Text::parse("x", text, 50).unwrap();
+        let mut t = target("count_at_least", Some("3"));
+        t.area = broken("An ninh\nTrật tự");
+        t.subject = broken("Tội phạm\r\nvề trật tự xã hội");
+        t.unit_of_measure = Some(broken("vụ\nviệc"));
+        assert_eq!(
+            codes(&[t]),
+            vec![
+                (0, "area", "invalid_text"),
+                (0, "subject", "invalid_text"),
+                (0, "unit_of_measure", "invalid_text"),
+            ]
+        );
     }
 
     #[test]

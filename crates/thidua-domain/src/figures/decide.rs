@@ -277,7 +277,7 @@ fn import_historical_figures(
     reports: Vec<HistoricalReport>,
 ) -> Result<Vec<Payload>, DomainError> {
     manage_covenant_cluster(state, actor, &covenant)?;
-    file_name.check("file_name", limits::TITLE)?;
+    file_name.check_line("file_name", limits::TITLE)?;
     if sha256.len() != 64
         || !sha256
             .bytes()
@@ -422,7 +422,7 @@ fn validate_rules(form: &Form, list: &[ValidationRule]) -> Result<(), DomainErro
     let ids = form.ids();
     let mut seen: BTreeSet<&String> = form.rules.iter().map(|r| &r.id).collect();
     for r in list {
-        r.name.check("name", limits::SUBJECT)?;
+        r.name.check_line("name", limits::SUBJECT)?;
         rules::compile(r, &ids)?;
         if !seen.insert(&r.id) {
             return Err(DomainError::InvalidRule {

@@ -246,7 +246,7 @@ fn invalid(field: &'static str, reason: String) -> DomainError {
 /// The fields of a declaration, as [`State::apply_holidays`] and the forms check them.
 pub fn check(e: &HolidaysDeclared) -> Result<(), DomainError> {
     crate::org::validate_year(e.year)?;
-    e.reference.check("reference", limits::DECISION)?;
+    e.reference.check_line("reference", limits::DECISION)?;
     check_days("days", &e.days, e.year, MAX_DAYS)?;
     check_days("working_days", &e.working_days, e.year, MAX_WORKING_DAYS)?;
     match worked_day_problems(&e.days, &e.working_days).first() {

@@ -162,7 +162,7 @@ fn open_election(
         unreachable!("the dispatcher passes only this kind")
     };
     manage(state, actor, &cluster)?;
-    title.check("title", limits::TITLE)?;
+    title.check_line("title", limits::TITLE)?;
     secrecy_floor(&quorum, trustee_threshold)?;
     approval_floor(award, approval)?;
     let members = state.members(&cluster, year)?.to_vec();
@@ -356,7 +356,7 @@ fn record_paper_count(
 ) -> Result<Vec<VoteEvent>, DomainError> {
     manage(state, actor, &state.election(&election)?.cluster)?;
     for name in &count.counting_team {
-        name.check("counting_team", limits::DISPLAY_NAME)?;
+        name.check_line("counting_team", limits::DISPLAY_NAME)?;
     }
     if let Some(note) = &count.note {
         note.check("note", limits::REASON)?;

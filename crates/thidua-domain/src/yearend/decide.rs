@@ -44,7 +44,7 @@ fn check_entry(id: &str, e: &DossierEntry) -> Result<(), DomainError> {
             ));
         }
         super::error::hex32("sha256", &f.sha256)?;
-        f.name.check("file_name", limits::NAME)?;
+        f.name.check_line("file_name", limits::NAME)?;
         if !EVIDENCE_TYPES.contains(&f.media_type.as_str()) {
             return Err(refuse(
                 "yearend_evidence_invalid",

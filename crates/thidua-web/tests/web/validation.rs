@@ -111,6 +111,12 @@ fn cases() -> Vec<Case> {
             "Quyết định 12/QĐ",
             "invalid_text",
         ),
+        // A decision's reference is printed inside a line of the unit's history.
+        (
+            "Công an tỉnh Kiên Giang",
+            "Quyết định 12/QĐ\nBỘ CÔNG AN",
+            "invalid_text",
+        ),
         (
             "Công an tỉnh Kiên Giang",
             &"Quyết định ".repeat(30),
