@@ -148,7 +148,7 @@ pub fn decide(
             unit,
             population,
             description,
-        } => declare_records(covenant, unit, population, description),
+        } => declare_records(state, time_ms, covenant, unit, population, description),
         C::SubmitFinding {
             covenant,
             inspector,
@@ -528,13 +528,17 @@ fn decide_assignment(
 
 // The inspection: records, findings, responses and the council's resolutions.
 
-/// A unit's source records for the re-check: their description, and at least one record.
+/// A unit's source records for the re-check: their description, and at least one record,
+/// while the draw's inputs are open ([`rules::records_open`]).
 fn declare_records(
+    state: &State,
+    time_ms: i64,
     covenant: CovenantId,
     unit: UnitId,
     population: u32,
     description: Text,
 ) -> Result<YearEndEvent, DomainError> {
+    rules::records_open(state.review(&covenant)?, time_ms)?;
     description.check("description", limits::REASON)?;
     if population == 0 {
         return Err(refuse(

@@ -93,6 +93,7 @@ pub const PHASE_REASONS: &[&str] = &[
     "deadline_step_done",
     "no_reveal_deadline",
     "conflicts_closed",
+    "records_closed",
 ];
 
 /// Every code a year-end refusal may carry (the UI has a text for each).

@@ -18,19 +18,41 @@ use super::state::{self, last_year_pairs, Review};
 use super::*;
 use crate::figures::deadline_passed;
 
-/// Conflicts of interest are declared while commitments are open: refused once every member
-/// has committed, the commitment deadline has passed or a reveal is in. From then on every
-/// value is fixed and reveals may start: a conflict declared after a reveal could be chosen
-/// knowing part of the seed (the last unit to reveal knows all of it) and so steer the draw.
-pub fn conflicts_open(review: &Review, time_ms: i64) -> Result<(), DomainError> {
-    let closed = !review.reveals.is_empty()
+/// Whether the draw's inputs are closed: once every member has committed, the commitment
+/// deadline has passed or a reveal is in, every seed value is fixed and reveals may start, so
+/// an input declared from then on could be chosen knowing part of the seed (the last unit to
+/// reveal knows all of it) and so steer the outcome.
+fn draw_inputs_closed(review: &Review, time_ms: i64) -> bool {
+    !review.reveals.is_empty()
         || review.commitments.len() == review.members.len()
-        || deadline_passed(review.schedule.commit_deadline, time_ms);
-    if closed {
+        || deadline_passed(review.schedule.commit_deadline, time_ms)
+}
+
+/// Conflicts of interest are declared while commitments are open ([`draw_inputs_closed`]): a
+/// conflict declared later could steer who inspects whom.
+pub fn conflicts_open(review: &Review, time_ms: i64) -> Result<(), DomainError> {
+    if draw_inputs_closed(review, time_ms) {
         return Err(phase(
             "conflicts_closed",
             format!(
                 "conflicts of interest are declared while commitments are open (until every unit has committed, the first reveal or the end of the commitment deadline, {})",
+                review.schedule.commit_deadline.format("%d/%m/%Y")
+            ),
+            vec![("date", review.schedule.commit_deadline.to_string())],
+        ));
+    }
+    Ok(())
+}
+
+/// A unit's count of source records is declared (or corrected) while commitments are open
+/// ([`draw_inputs_closed`]): the records re-checked are drawn from the seed and the count, so
+/// a unit that knew the seed could pick a count whose sample misses the records it fears.
+pub fn records_open(review: &Review, time_ms: i64) -> Result<(), DomainError> {
+    if draw_inputs_closed(review, time_ms) {
+        return Err(phase(
+            "records_closed",
+            format!(
+                "the records are declared while commitments are open (until every unit has committed, the first reveal or the end of the commitment deadline, {})",
                 review.schedule.commit_deadline.format("%d/%m/%Y")
             ),
             vec![("date", review.schedule.commit_deadline.to_string())],

@@ -1,5 +1,5 @@
-//! The rules issue 13's audit found missing, each `decide`'s: conflicts close with the
-//! commitments; the secretariat's assignment has the draw's shape and acknowledges exactly the
+//! The rules issue 13's audit found missing, each `decide`'s: conflicts and record counts
+//! close with the commitments; the secretariat's assignment has the draw's shape and acknowledges exactly the
 //! rules of the draw it breaks (recorded with it); a review opened on missing figures is
 //! acknowledged, a dossier whose computed criteria cannot be computed is not submitted and an
 //! inspector cannot agree with such a criterion; the lock and the publication are confirmed;
@@ -43,6 +43,48 @@ fn infeasible_world() -> World {
     )
     .unwrap();
     w
+}
+
+/// Declares `population` records of `unit` by its leader.
+fn records(unit: &str, population: u32) -> Command {
+    ye(YearEndCommand::DeclareRecords {
+        covenant: cov(),
+        unit: u(unit),
+        population,
+        description: t("Hồ sơ tin báo về tội phạm năm 2024"),
+    })
+}
+
+/// The records re-checked are drawn from the seed and the declared count: a count declared or
+/// corrected once the seed could be known would let a unit pick the sample. Counts close with
+/// the commitments, as conflicts do; before that a unit may correct its count.
+#[test]
+fn record_counts_close_with_the_commitments() {
+    let mut w = World::with_figures();
+    w.open();
+    let at = ms(2024, 12, 10);
+    w.run_at(at, &leader_of("ca-kg"), records("ca-kg", 480))
+        .unwrap();
+    commit_own_seed(&mut w, at, "ca-kg");
+    w.run_at(at, &leader_of("ca-kg"), records("ca-kg", 482))
+        .unwrap();
+    commit_own_seed(&mut w, at, "ca-ag");
+    commit_own_seed(&mut w, at, "ca-hg");
+    let e = w.refusal_at(at, &leader_of("ca-kg"), records("ca-kg", 479));
+    assert_eq!(
+        (e.code, e.arg("why")),
+        ("yearend_phase", Some("records_closed"))
+    );
+    reveal_every_seed(&mut w, at);
+    let e = w.refusal_at(at, &leader_of("ca-ag"), records("ca-ag", 90));
+    assert_eq!(e.arg("why"), Some("records_closed"));
+    // After the commitment deadline (22/12), with a unit that never committed.
+    let mut late = World::with_figures();
+    late.open();
+    let e = late.refusal_at(ms(2024, 12, 23), &leader_of("ca-hg"), records("ca-hg", 90));
+    assert_eq!(e.arg("date"), Some("2024-12-22"));
+    assert_eq!(review(&w).records[&u("ca-kg")].population, 482);
+    assert!(!review(&w).records.contains_key(&u("ca-ag")));
 }
 
 fn pair(a: &str, b: &str) -> Pair {

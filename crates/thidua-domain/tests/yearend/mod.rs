@@ -302,6 +302,17 @@ fn drawn_on(without: Option<&str>, drawn_at: i64) -> World {
 fn drawn_from(mut w: World, without: Option<&str>, drawn_at: i64) -> World {
     w.open();
     let at = ms(2024, 12, 10);
+    w.run_at(
+        at,
+        &user("lanhdao.kg"),
+        ye(YearEndCommand::DeclareRecords {
+            covenant: cov(),
+            unit: u("ca-kg"),
+            population: 480,
+            description: t("Hồ sơ tin báo về tội phạm năm 2024, đánh số 1…480"),
+        }),
+    )
+    .unwrap();
     for (unit, a) in [("ca-kg", "8"), ("ca-ag", "7"), ("ca-hg", "6.5")] {
         let code = &unit[3..];
         if without != Some(unit) {
@@ -324,17 +335,6 @@ fn drawn_from(mut w: World, without: Option<&str>, drawn_at: i64) -> World {
         }
         commit_own_seed(&mut w, at, unit);
     }
-    w.run_at(
-        at,
-        &user("lanhdao.kg"),
-        ye(YearEndCommand::DeclareRecords {
-            covenant: cov(),
-            unit: u("ca-kg"),
-            population: 480,
-            description: t("Hồ sơ tin báo về tội phạm năm 2024, đánh số 1…480"),
-        }),
-    )
-    .unwrap();
     reveal_every_seed(&mut w, at);
     w.run_at(
         drawn_at,

@@ -207,6 +207,7 @@ pub struct YeStrings {
     pub self_kept: &'static str,
     /// What a unit's declared records are (the declaration's description).
     pub records_description: &'static str,
+    pub draw_inputs_closed: &'static str,
     /// The button removing an evidence file from a criterion.
     pub remove_evidence: &'static str,
     /// The secretariat's form moving deadlines of an open review.
@@ -390,6 +391,7 @@ pub static VI: YeStrings = YeStrings {
     outcome: "Sau chấm chéo",
     self_kept: "Giữ điểm tự chấm",
     records_description: "Mô tả hồ sơ gốc",
+    draw_inputs_closed: "Việc khai xung đột lợi ích và số hồ sơ đã đóng khi đóng cam kết mã bốc thăm (mọi đơn vị đã cam kết, có đơn vị công bố mã, hoặc hết hạn cam kết).",
     remove_evidence: "Gỡ tệp",
     move_title: "Dời hạn",
     move_help: "Sửa ngày của hạn cần dời (dd/mm/yyyy) và ghi lý do; mỗi hạn đổi được ghi vào sổ. Chỉ dời được hạn của bước chưa qua, sang một ngày chưa qua, và các hạn vẫn theo thứ tự các bước.",
@@ -571,6 +573,7 @@ pub static EN: YeStrings = YeStrings {
     outcome: "After the inspection",
     self_kept: "Self-score kept",
     records_description: "What the records are",
+    draw_inputs_closed: "Conflicts of interest and record counts closed with the commitments (every unit committed, a reveal came in, or the commitment deadline passed).",
     remove_evidence: "Remove",
     move_title: "Move a deadline",
     move_help: "Edit the day of each deadline to move (dd/mm/yyyy) and give the reason; every deadline moved is recorded in the log. Only a step not yet past moves, to a day not yet past, and the deadlines stay in the steps' order.",
@@ -1047,6 +1050,10 @@ pub fn phase_reason(lang: Lang, why: &str) -> Option<&'static str> {
         "conflicts_closed" => (
             "Đã hết thời gian khai xung đột lợi ích: việc khai chỉ nhận khi chưa đóng cam kết mã (trước khi mọi đơn vị đã cam kết, có đơn vị công bố mã, hoặc hết hạn cam kết {date}), để không ai chọn xung đột khi đã biết một phần kết quả bốc thăm.",
             "Conflicts of interest can no longer be declared: they are accepted only while commitments are open (until every unit has committed, the first reveal or the end of the commitment deadline, {date}), so that nobody chooses a conflict knowing part of the draw.",
+        ),
+        "records_closed" => (
+            "Đã hết thời gian khai số hồ sơ: việc khai (hoặc sửa) chỉ nhận khi chưa đóng cam kết mã (trước khi mọi đơn vị đã cam kết, có đơn vị công bố mã, hoặc hết hạn cam kết {date}), vì hồ sơ được kiểm tra lại rút ra từ kết quả bốc thăm và số hồ sơ.",
+            "The records can no longer be declared: they are accepted (or corrected) only while commitments are open (until every unit has committed, the first reveal or the end of the commitment deadline, {date}), since the records re-checked are drawn from the seed and their count.",
         ),
         "already_committed" => (
             "Đơn vị đã cam kết mã bốc thăm.",

@@ -2613,6 +2613,53 @@ fn a_step_not_open_says_why() {
     );
 }
 
+/// Once every unit has committed, the conflict and records forms give way to a note, and a
+/// count posted anyway is refused with the reason: the re-checked records are drawn from the
+/// seed and the count, so a count chosen when the seed can be known would pick the sample.
+#[test]
+fn record_counts_close_with_the_commitments_on_the_page() {
+    let app = opened_review();
+    use thidua_domain::yearend::YearEndCommand as Y;
+    let leader_page = || signed_in(&app, "lanhdao-kg").get(&format!("/covenants/{COV}/yearend"));
+    assert!(leader_page().body.contains("id=\"declare-records-ca-kg\""));
+    for u in UNITS {
+        app.service
+            .execute(
+                &Actor::System,
+                Command::YearEnd(Y::CommitSeed {
+                    covenant: cov(),
+                    unit: unit(u),
+                    commitment: commitment(COV, &unit(u), &secret(u)),
+                }),
+            )
+            .unwrap();
+    }
+    let page = leader_page().body;
+    assert!(
+        !page.contains("id=\"declare-records-ca-kg\"")
+            && !page.contains("id=\"conflict-ca-kg\"")
+            && page.contains("id=\"draw-inputs-closed-ca-kg\""),
+        "{page}"
+    );
+    let refused = post_step(
+        &app,
+        "lanhdao-kg",
+        &[
+            ("action", "declare_records"),
+            ("unit", "ca-kg"),
+            ("population", "480"),
+            ("description", "Hồ sơ tin báo"),
+        ],
+    );
+    let message = form_error(&refused, "declare_records");
+    assert!(
+        message.contains("Đã hết thời gian khai số hồ sơ"),
+        "{message}"
+    );
+    let state = app.service.read();
+    assert!(state.review(&cov()).unwrap().records.is_empty());
+}
+
 /// Opening a year-end refuses a schedule it cannot keep (every deadline past; the dossiers due
 /// after the commitments); the secretariat then moves a deadline of the open review, with a
 /// reason, recorded in the history.

@@ -219,6 +219,13 @@ impl ReviewPage {
     fn reveals_started(&self) -> bool {
         self.r.members.iter().any(|m| m.revealed)
     }
+    /// Conflicts and record counts are taken while commitments are open (the domain's
+    /// `yearend::rules::conflicts_open` and `records_open` decide; this only hides their forms).
+    fn draw_inputs_open(&self) -> bool {
+        !self.reveals_started()
+            && !self.r.members.iter().all(|m| m.committed)
+            && !self.past("commit")
+    }
     /// A field of a refused form for `unit`, shown again as typed.
     fn typed_field(&self, name: &str, unit: &str) -> &str {
         match self.typed.get("unit") {
