@@ -31,31 +31,37 @@ fn draw_inputs_closed(review: &Review, time_ms: i64) -> bool {
 /// Conflicts of interest are declared while commitments are open ([`draw_inputs_closed`]): a
 /// conflict declared later could steer who inspects whom.
 pub fn conflicts_open(review: &Review, time_ms: i64) -> Result<(), DomainError> {
-    if draw_inputs_closed(review, time_ms) {
-        return Err(phase(
-            "conflicts_closed",
-            format!(
-                "conflicts of interest are declared while commitments are open (until every unit has committed, the first reveal or the end of the commitment deadline, {})",
-                review.schedule.commit_deadline.format("%d/%m/%Y")
-            ),
-            vec![("date", review.schedule.commit_deadline.to_string())],
-        ));
-    }
-    Ok(())
+    draw_input_open(
+        review,
+        time_ms,
+        "conflicts_closed",
+        "conflicts of interest are",
+    )
 }
 
 /// A unit's count of source records is declared (or corrected) while commitments are open
 /// ([`draw_inputs_closed`]): the records re-checked are drawn from the seed and the count, so
 /// a unit that knew the seed could pick a count whose sample misses the records it fears.
 pub fn records_open(review: &Review, time_ms: i64) -> Result<(), DomainError> {
+    draw_input_open(review, time_ms, "records_closed", "the records are")
+}
+
+/// The refusal `why` of an input to the draw (`what` are declared…) once they are closed.
+fn draw_input_open(
+    review: &Review,
+    time_ms: i64,
+    why: &'static str,
+    what: &str,
+) -> Result<(), DomainError> {
     if draw_inputs_closed(review, time_ms) {
+        let deadline = review.schedule.commit_deadline;
         return Err(phase(
-            "records_closed",
+            why,
             format!(
-                "the records are declared while commitments are open (until every unit has committed, the first reveal or the end of the commitment deadline, {})",
-                review.schedule.commit_deadline.format("%d/%m/%Y")
+                "{what} declared while commitments are open (until every unit has committed, the first reveal or the end of the commitment deadline, {})",
+                deadline.format("%d/%m/%Y")
             ),
-            vec![("date", review.schedule.commit_deadline.to_string())],
+            vec![("date", deadline.to_string())],
         ));
     }
     Ok(())

@@ -2578,24 +2578,21 @@ fn the_records_conflict_and_eligibility_forms_say_what_was_refused() {
     );
 }
 
+/// Every member commits its seed.
+fn commit_every_seed(app: &TestApp) {
+    for step in commit_reveal_draw().into_iter().take(UNITS.len()) {
+        app.service
+            .execute(&Actor::System, Command::YearEnd(step))
+            .unwrap();
+    }
+}
+
 /// A step that is not open says why, with its date (it said only "Bước này chưa mở hoặc đã
 /// qua."): the draw waits for the reveals until the reveal deadline.
 #[test]
 fn a_step_not_open_says_why() {
     let app = opened_review();
-    use thidua_domain::yearend::YearEndCommand as Y;
-    for u in UNITS {
-        app.service
-            .execute(
-                &Actor::System,
-                Command::YearEnd(Y::CommitSeed {
-                    covenant: cov(),
-                    unit: unit(u),
-                    commitment: commitment(COV, &unit(u), &secret(u)),
-                }),
-            )
-            .unwrap();
-    }
+    commit_every_seed(&app);
     let reveal = app
         .service
         .read()
@@ -2619,21 +2616,9 @@ fn a_step_not_open_says_why() {
 #[test]
 fn record_counts_close_with_the_commitments_on_the_page() {
     let app = opened_review();
-    use thidua_domain::yearend::YearEndCommand as Y;
     let leader_page = || signed_in(&app, "lanhdao-kg").get(&format!("/covenants/{COV}/yearend"));
     assert!(leader_page().body.contains("id=\"declare-records-ca-kg\""));
-    for u in UNITS {
-        app.service
-            .execute(
-                &Actor::System,
-                Command::YearEnd(Y::CommitSeed {
-                    covenant: cov(),
-                    unit: unit(u),
-                    commitment: commitment(COV, &unit(u), &secret(u)),
-                }),
-            )
-            .unwrap();
-    }
+    commit_every_seed(&app);
     let page = leader_page().body;
     assert!(
         !page.contains("id=\"declare-records-ca-kg\"")
