@@ -1235,6 +1235,134 @@ fn yearend_commands_are_authorised_before_the_review_is_read() {
     }
 }
 
+/// The review page's forms read nothing of another unit's dossier or disputes before the
+/// viewer is found to act for that unit: a member posting the dossier, file-removal or answer
+/// form for Kiên Giang is refused alike (403) whether Kiên Giang's draft holds a file on the
+/// criterion, a score for it, or a dispute on it. The forms were built from the named unit's
+/// working dossier first, and their complaints ("a criterion with files keeps its score",
+/// "no such criterion", "no such file", an answer's bad text) told what it held.
+#[test]
+fn the_review_forms_tell_nothing_of_another_units_dossier_or_disputes() {
+    use thidua_domain::yearend::{DossierEntry, Evidence, Points, YearEndCommand as Y};
+    let app = opened_review();
+    let file = Evidence {
+        sha256: "ab".repeat(32),
+        name: Text::parse("t", "bien-ban.pdf", 200).unwrap(),
+        media_type: "application/pdf".to_owned(),
+        size: 1234,
+    };
+    let entry = |evidence: Vec<Evidence>| DossierEntry {
+        score: Points("6".parse().unwrap()),
+        justification: Text::parse("t", "Giải trình", 100).unwrap(),
+        evidence,
+    };
+    app.service
+        .execute(
+            &Actor::System,
+            Command::YearEnd(Y::SaveDossier {
+                covenant: cov(),
+                unit: unit("ca-kg"),
+                entries: [("C2a".to_owned(), entry(vec![file.clone()]))]
+                    .into_iter()
+                    .collect(),
+            }),
+        )
+        .unwrap();
+    // Kiên Giang holds a file on C2a and nothing on C2b; Hậu Giang has saved nothing.
+    let probes: [&[(&str, &str)]; 6] = [
+        &[
+            ("action", "save_dossier"),
+            ("unit", "ca-kg"),
+            ("score_C2b", "3"),
+        ],
+        &[
+            ("action", "save_dossier"),
+            ("unit", "ca-hg"),
+            ("score_C2b", "3"),
+        ],
+        &[
+            ("action", "remove_evidence"),
+            ("unit", "ca-kg"),
+            ("criterion", "C2a"),
+            ("sha256", &file.sha256),
+        ],
+        &[
+            ("action", "remove_evidence"),
+            ("unit", "ca-kg"),
+            ("criterion", "C2a"),
+            ("sha256", "cd"),
+        ],
+        &[
+            ("action", "remove_evidence"),
+            ("unit", "ca-kg"),
+            ("criterion", "C2b"),
+            ("sha256", "cd"),
+        ],
+        &[
+            ("action", "remove_evidence"),
+            ("unit", "ca-hg"),
+            ("criterion", "C2a"),
+            ("sha256", "cd"),
+        ],
+    ];
+    // Another member's leader, and the secretariat (which reads no draft either).
+    for user in ["lanhdao-ag", "thuky12"] {
+        for fields in probes {
+            let res = post_step(&app, user, fields);
+            assert_eq!(res.status, 403, "{user} {fields:?}: {}", res.body);
+        }
+    }
+    let held = app.service.read().review(&cov()).unwrap().dossiers[&unit("ca-kg")].entries["C2a"]
+        .evidence
+        .clone();
+    assert_eq!(held, vec![file], "nothing changed");
+
+    // The disputes: Kiên Giang's inspector proposes another score for C2a; a member that does not inspect Kiên
+    // Giang does not read that, and answering for Kiên Giang tells it nothing.
+    let app = drawn_review();
+    let review = app.service.read().review(&cov()).unwrap().clone();
+    for p in review
+        .pairs()
+        .into_iter()
+        .filter(|p| p.inspected == unit("ca-kg"))
+    {
+        let item = thidua_domain::yearend::FindingItem {
+            verdict: thidua_domain::yearend::Verdict::Propose,
+            score: Some(Points("5".parse().unwrap())),
+            reason: Some(Text::parse("t", "Thiếu hồ sơ", 500).unwrap()),
+        };
+        app.service
+            .execute(
+                &Actor::System,
+                Command::YearEnd(Y::SubmitFinding {
+                    covenant: cov(),
+                    inspector: p.inspector,
+                    inspected: p.inspected,
+                    items: [("C2a".to_owned(), item)].into_iter().collect(),
+                    recheck: None,
+                }),
+            )
+            .unwrap();
+    }
+    let outsider = UNITS
+        .iter()
+        .find(|u| **u != "ca-kg" && !review.inspectors_of(&unit("ca-kg")).contains(&unit(u)))
+        .unwrap();
+    for criterion in ["C2a", "C2b"] {
+        let answer = format!("answer_{criterion}");
+        let res = post_step(
+            &app,
+            &leader(outsider),
+            &[
+                ("action", "submit_response"),
+                ("unit", "ca-kg"),
+                (&answer, "sai\u{1}"),
+            ],
+        );
+        assert_eq!(res.status, 403, "{criterion}: {}", res.body);
+    }
+}
+
 /// A file is attached by uploading it, never by naming its SHA-256: An Giang, which has learned
 /// the hash of Kiên Giang's evidence, cannot save it into its own dossier and so download it;
 /// a unit that may not save a dossier is refused the same way whether or not the file is

@@ -1,6 +1,8 @@
 //! The year-end forms read into the domain's commands: the form's fields by name, numbers by
 //! the figures' one number rule ("7,5" or "7.5"; "20.000" refused, never guessed), dates
-//! dd/mm/yyyy. A field that cannot be read is a clear error naming it; nothing is decided here.
+//! dd/mm/yyyy. A field that cannot be read is a clear error naming it; nothing is decided here,
+//! except that a form read against what a unit holds (its working dossier, the criteria disputed
+//! on it) first asks the domain whether the viewer may act for that unit ([`acts_for`]).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -9,7 +11,7 @@ use thidua_domain::yearend::{
     Answer, Breach, DossierEntry, FindingItem, Pair, Points, Recheck, Rule, Step, Verdict,
     YearEndCommand,
 };
-use thidua_domain::{CovenantId, State, Text, UnitId};
+use thidua_domain::{Actor, CovenantId, State, Text, UnitId};
 
 use crate::error::ApiError;
 
@@ -146,6 +148,7 @@ pub const ACTIONS: &[&str] = &[
 /// The command a year-end form asks for: `action` names it, the form's fields fill it in.
 pub fn command(
     state: &State,
+    actor: &Actor,
     covenant: &CovenantId,
     action: &str,
     form: &Form,
@@ -154,8 +157,8 @@ pub fn command(
     let covenant = covenant.clone();
     match action {
         "open" => open(covenant, form),
-        "save_dossier" => save_dossier(state, covenant, form),
-        "remove_evidence" => remove_evidence(state, covenant, form),
+        "save_dossier" => save_dossier(state, actor, covenant, form),
+        "remove_evidence" => remove_evidence(state, actor, covenant, form),
         "submit_dossier" => submit_dossier(covenant, form),
         "declare_conflict" => declare_conflict(covenant, form),
         "commit_seed" => commit_seed(covenant, form),
@@ -166,7 +169,7 @@ pub fn command(
         "decide_assignment" => decide_assignment(covenant, form),
         "declare_records" => declare_records(covenant, form),
         "submit_finding" => submit_finding(state, covenant, form),
-        "submit_response" => submit_response(state, covenant, form),
+        "submit_response" => submit_response(state, actor, covenant, form),
         "resolve_dispute" => resolve_dispute(covenant, form),
         "record_eligibility" => record_eligibility(covenant, form),
         "decide_cutoff_tie" => decide_cutoff_tie(covenant, form),
@@ -246,19 +249,37 @@ fn open(covenant: CovenantId, form: &Form) -> Result<YearEndCommand, ApiError> {
     })
 }
 
-/// The unit's working dossier entries (the last save), by criterion.
+/// Checks that `actor` may give `command` (the domain's own permission for it, as `decide` asks
+/// first), before a form is read against what the command's unit holds — its working dossier,
+/// its files, the criteria disputed on it — so that a form's refusal never depends on (and so
+/// never tells) another unit's drafts or disputes: whoever may not act for the unit is refused
+/// alike, as `decide` would refuse the command.
+fn acts_for(state: &State, actor: &Actor, command: &YearEndCommand) -> Result<(), ApiError> {
+    thidua_domain::authz::authorise(state, actor, &command.permission(state)?)?;
+    Ok(())
+}
+
+/// The unit's working dossier entries (the last save), by criterion: read only for whoever
+/// may save the unit's dossier ([`acts_for`]).
 fn working_entries(
     state: &State,
+    actor: &Actor,
     covenant: &CovenantId,
     unit: &UnitId,
-) -> BTreeMap<String, DossierEntry> {
-    state
+) -> Result<BTreeMap<String, DossierEntry>, ApiError> {
+    let saving = YearEndCommand::SaveDossier {
+        covenant: covenant.clone(),
+        unit: unit.clone(),
+        entries: BTreeMap::new(),
+    };
+    acts_for(state, actor, &saving)?;
+    Ok(state
         .yearend
         .reviews
         .get(covenant)
         .and_then(|r| r.dossiers.get(unit))
         .map(|d| d.entries.clone())
-        .unwrap_or_default()
+        .unwrap_or_default())
 }
 
 /// `save_dossier`: the unit's self-scores of the manual criteria filled in, with
@@ -267,11 +288,12 @@ fn working_entries(
 /// would drop the files with it).
 fn save_dossier(
     state: &State,
+    actor: &Actor,
     covenant: CovenantId,
     form: &Form,
 ) -> Result<YearEndCommand, ApiError> {
     let unit = unit(form, "unit")?;
-    let mut held = working_entries(state, &covenant, &unit);
+    let mut held = working_entries(state, actor, &covenant, &unit)?;
     let mut entries = BTreeMap::new();
     for c in manual_criteria(state, &covenant) {
         let evidence = held.remove(&c).map(|e| e.evidence).unwrap_or_default();
@@ -302,11 +324,12 @@ fn save_dossier(
 /// every other entry as it was saved.
 fn remove_evidence(
     state: &State,
+    actor: &Actor,
     covenant: CovenantId,
     form: &Form,
 ) -> Result<YearEndCommand, ApiError> {
     let unit = unit(form, "unit")?;
-    let mut entries = working_entries(state, &covenant, &unit);
+    let mut entries = working_entries(state, actor, &covenant, &unit)?;
     let sha = field(form, "sha256");
     let entry = entries
         .get_mut(field(form, "criterion"))
@@ -512,10 +535,17 @@ fn recheck(form: &Form) -> Result<Option<Recheck>, ApiError> {
 /// `submit_response`: the unit's answers on its disputed criteria (accepting or not).
 fn submit_response(
     state: &State,
+    actor: &Actor,
     covenant: CovenantId,
     form: &Form,
 ) -> Result<YearEndCommand, ApiError> {
     let u = unit(form, "unit")?;
+    let answering = YearEndCommand::SubmitResponse {
+        covenant: covenant.clone(),
+        unit: u.clone(),
+        answers: BTreeMap::new(),
+    };
+    acts_for(state, actor, &answering)?;
     let disputed = state
         .yearend
         .reviews
@@ -596,7 +626,8 @@ mod tests {
             thidua_domain::CovenantId::parse("gu-1").unwrap(),
         );
         let unknown = |action: &str| {
-            super::command(&state, &covenant, action, &super::Form::new())
+            let system = thidua_domain::Actor::System;
+            super::command(&state, &system, &covenant, action, &super::Form::new())
                 .err()
                 .is_some_and(|e| e.message == "action")
         };

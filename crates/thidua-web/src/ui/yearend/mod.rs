@@ -856,7 +856,10 @@ pub async fn step(
         let state = app.service.read();
         let commands = match action.as_str() {
             "move_deadlines" => forms::move_deadlines(&state, &cov, &form),
-            _ => forms::command(&state, &cov, &action, &form).map(|c| vec![c]),
+            _ => {
+                let actor = thidua_domain::Actor::User(viewer.user.clone());
+                forms::command(&state, &actor, &cov, &action, &form).map(|c| vec![c])
+            }
         };
         (commands, takes_part(&state, &viewer, &cov))
     };
