@@ -305,7 +305,7 @@ pub fn review_dto(
     };
     let own = scope.own_units();
     let led = scope.led_units();
-    let members = member_dtos(state, scope, review, &own, &led);
+    let members = member_dtos(state, review, &own, &led);
     let dossiers = dossier_dtos(state, scope, review, &own);
     let pairs = review.pairs();
     let findings = finding_dtos(state, scope, review);
@@ -406,7 +406,6 @@ fn criterion_dtos(review: &Review) -> Vec<CriterionDto> {
 /// The cluster's members by name, each with its progress (a draft shows to its own unit only).
 fn member_dtos(
     state: &DomainState,
-    scope: &Scope,
     review: &Review,
     own: &BTreeSet<&UnitId>,
     led: &BTreeSet<&UnitId>,
@@ -415,7 +414,7 @@ fn member_dtos(
         .sorted_by_name(&review.members)
         .into_iter()
         .map(|m| {
-            let mine = scope.is_admin() || own.contains(&m.id);
+            let mine = own.contains(&m.id);
             MemberDto {
                 unit: unit_ref(state, &m.id),
                 dossier: dossier_progress(review.dossiers.get(&m.id), mine).into(),
@@ -433,7 +432,7 @@ fn member_dtos(
         .collect()
 }
 
-/// `submitted`, `draft` (shown only when `mine`: the unit's own or an administrator) or `none`.
+/// `submitted`, `draft` (shown only when `mine`: the unit's own) or `none`.
 fn dossier_progress(dossier: Option<&Dossier>, mine: bool) -> &'static str {
     match dossier {
         Some(d) if d.submitted.is_some() => "submitted",
@@ -443,8 +442,8 @@ fn dossier_progress(dossier: Option<&Dossier>, mine: bool) -> &'static str {
 }
 
 /// The dossiers the viewer reads: a submitted one as the year-end rules allow, else (or when it
-/// saved a newer revision after submitting) the current draft of its own unit (or to an
-/// administrator).
+/// saved a newer revision after submitting) the current draft of its own unit — a draft is the
+/// unit's own, from administrators too, as a report of figures not yet approved is.
 fn dossier_dtos(
     state: &DomainState,
     scope: &Scope,
@@ -463,9 +462,7 @@ fn dossier_dtos(
                 .as_ref()
                 .is_none_or(|(rev, ..)| d.revision > *rev);
             let (revision, entries, submitted) = match &d.submitted {
-                _ if newer_draft && (own.contains(m) || scope.is_admin()) => {
-                    (d.revision, &d.entries, false)
-                }
+                _ if newer_draft && own.contains(m) => (d.revision, &d.entries, false),
                 Some((rev, entries, _)) if scope.reads_dossier(review, m) => (*rev, entries, true),
                 _ => return None,
             };

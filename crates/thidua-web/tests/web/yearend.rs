@@ -1235,6 +1235,57 @@ fn yearend_commands_are_authorised_before_the_review_is_read() {
     }
 }
 
+/// A dossier not yet submitted is its unit's own, from administrators too (as a report of
+/// figures not yet approved is): the review shows an administrator neither Kiên Giang's draft
+/// nor that it has one, and its evidence file is not served to it. The review showed both.
+#[test]
+fn an_administrator_reads_no_draft_dossier_nor_its_files() {
+    use thidua_domain::yearend::{DossierEntry, Points, YearEndCommand as Y};
+    let app = opened_review();
+    let entry = DossierEntry {
+        score: Points("6".parse().unwrap()),
+        justification: Text::parse("t", "Giải trình nháp", 100).unwrap(),
+        evidence: vec![],
+    };
+    app.service
+        .execute(
+            &Actor::System,
+            Command::YearEnd(Y::SaveDossier {
+                covenant: cov(),
+                unit: unit("ca-kg"),
+                entries: [("C2a".to_owned(), entry)].into_iter().collect(),
+            }),
+        )
+        .unwrap();
+    let officer = signed_in(&app, "canbo-kg");
+    let csrf = officer.get(&format!("/covenants/{COV}/yearend")).csrf();
+    let pdf = b"%PDF-1.7\nBan nhap cua Kien Giang\n%%EOF\n";
+    let (ct, body) = multipart(&csrf, "ca-kg", "C2a", "nhap.pdf", pdf);
+    let res = officer.post_raw(&format!("/covenants/{COV}/yearend/evidence"), &ct, &body);
+    assert_eq!(res.status, 303, "{}", res.body);
+    let sha = app.service.read().review(&cov()).unwrap().dossiers[&unit("ca-kg")].entries["C2a"]
+        .evidence[0]
+        .sha256
+        .clone();
+    let file = format!("/covenants/{COV}/yearend/evidence/{sha}");
+    assert_eq!(officer.get(&file).status, 200, "its unit reads it");
+    let admin = signed_in(&app, "quantri");
+    let review = admin
+        .get(&format!("/api/v1/covenants/{COV}/yearend"))
+        .json();
+    assert_eq!(review["dossiers"], serde_json::json!([]), "{review}");
+    let kg = review["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["unit"]["id"] == "ca-kg")
+        .unwrap();
+    assert_eq!(kg["dossier"], "none", "{kg}");
+    let page = admin.get(&format!("/covenants/{COV}/yearend")).body;
+    assert!(!page.contains("Giải trình nháp"), "{page}");
+    assert_eq!(admin.get(&file).status, 404);
+}
+
 /// The review page's forms read nothing of another unit's dossier or disputes before the
 /// viewer is found to act for that unit: a member posting the dossier, file-removal or answer
 /// form for Kiên Giang is refused alike (403) whether Kiên Giang's draft holds a file on the
