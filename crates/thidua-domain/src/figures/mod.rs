@@ -394,6 +394,22 @@ impl Report {
     pub fn corrections(&self) -> usize {
         self.approvals.len().saturating_sub(1)
     }
+
+    /// Whether the reopening at log index `index` reopened an approved report: the first
+    /// reopening after an approval. Only such a reopening (and its reason) is published to the
+    /// cluster; one that sent a submission back before it was approved stays the unit's own
+    /// ([`State::figures_published`]).
+    pub fn reopens_approved(&self, index: u64) -> bool {
+        self.approvals
+            .iter()
+            .any(|a| a.index < index && !self.reopenings.iter().any(|&i| a.index < i && i < index))
+    }
+
+    /// The reopening of the approved report after approval `after` (a log index), if it was
+    /// reopened since: the correction's reason is that reopening's.
+    pub fn reopening_after(&self, after: u64) -> Option<u64> {
+        self.reopenings.iter().copied().find(|&i| i > after)
+    }
 }
 
 /// A recorded historical import.
@@ -1151,10 +1167,7 @@ impl State {
                     && a.index > event.index
                     && !reopened_between(event.index, a.index)
             }),
-            _ => r
-                .approvals
-                .iter()
-                .any(|a| a.index < event.index && !reopened_between(a.index, event.index)),
+            _ => r.reopens_approved(event.index),
         }
     }
 }

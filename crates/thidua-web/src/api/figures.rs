@@ -469,11 +469,9 @@ fn approvals(state: &DomainState, report: &Report, logged: &FromLog) -> Vec<Appr
         } else {
             let prev = &report.approvals[n - 1];
             let prev_form = state.figures.form(prev.values.form);
-            let reopened = report
-                .reopenings
-                .iter()
-                .copied()
-                .rfind(|i| *i > prev.index && *i < a.index);
+            // The reopening of the approved report, not a later sending back of a submission
+            // (the unit's own, never published): its reason is the correction's.
+            let reopened = report.reopening_after(prev.index).filter(|i| *i < a.index);
             let changes = form
                 .elements
                 .iter()
@@ -521,11 +519,22 @@ fn approvals(state: &DomainState, report: &Report, logged: &FromLog) -> Vec<Appr
     out
 }
 
-/// The reopening after the report's last approval, if a correction is in progress.
-fn pending_reopening(report: &Report) -> Option<u64> {
+/// The reopening after the report's last approval, if a correction is in progress, as `own`
+/// (the unit itself) or another reader sees it: the unit its latest, reopening or sending back
+/// a submission; anyone else only the reopening of the approved report, which alone is
+/// published ([`Report::reopens_approved`]), never a submission sent back before approval.
+fn pending_reopening(report: &Report, own: bool) -> Option<u64> {
     let last = report.reopenings.last().copied()?;
     let approved = report.published().map_or(0, |a| a.index);
-    (last > approved).then_some(last)
+    if last <= approved {
+        return None;
+    }
+    match own {
+        true => Some(last),
+        false => report
+            .reopening_after(approved)
+            .filter(|i| report.reopens_approved(*i)),
+    }
 }
 
 /// The position of an element in the form the values were saved with.
@@ -565,7 +574,7 @@ pub fn report_dto(
     let reports = scope.reporting_units().contains(unit);
     let open = !state.figures_locked(id);
     let (can_edit, can_approve, can_reopen) = report_actions(&shown, open, reports, led);
-    let pending = shown.report.and_then(pending_reopening);
+    let pending = shown.report.and_then(|r| pending_reopening(r, shown.own));
     Ok(ReportDto {
         covenant: id.to_string(),
         unit: unit_ref(state, unit),

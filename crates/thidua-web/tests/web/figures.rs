@@ -3114,3 +3114,105 @@ fn a_column_pasted_into_one_cell_points_to_the_paste_box() {
     assert_eq!(saved["elements"][0]["value"], "1650", "{saved}");
     assert_eq!(saved["elements"][1]["value"], "12345", "{saved}");
 }
+
+/// A leader sending a submission back before approving it speaks to its own unit: the reason is
+/// never shown to another unit, neither while the report waits (its page named the reopening
+/// and its reason to every member) nor, once approved, as the reason of the correction (the
+/// correction's reason was the last reopening's, a submission sent back, not the reopening of
+/// the approved report). The history already kept both to the unit.
+#[test]
+fn a_submission_sent_back_before_approval_is_the_units_own() {
+    use thidua_domain::{Actor, Command, CovenantId, Text, UnitId};
+    let app = spawn(Backend::Sqlite).unwrap();
+    super::support::load_figures(&app.service);
+    let (cov, kg) = (
+        CovenantId::parse(COV).unwrap(),
+        UnitId::parse("ca-kg").unwrap(),
+    );
+    let window = "M01".to_owned();
+    let reopen = |reason: &str| Command::ReopenFigures {
+        covenant: cov.clone(),
+        unit: kg.clone(),
+        window: window.clone(),
+        reason: Text::parse("reason", reason, 1000).unwrap(),
+    };
+    let resubmit = |revision: u32, n: i64| {
+        vec![
+            Command::SaveFigures {
+                covenant: cov.clone(),
+                unit: kg.clone(),
+                window: window.clone(),
+                values: super::support::full_figures(&app.service, COV, n),
+                comments: Default::default(),
+            },
+            Command::SubmitFigures {
+                covenant: cov.clone(),
+                unit: kg.clone(),
+                window: window.clone(),
+                revision,
+            },
+        ]
+    };
+    let approve = |revision: u32| Command::ApproveFigures {
+        covenant: cov.clone(),
+        unit: kg.clone(),
+        window: window.clone(),
+        revision,
+    };
+    let run = |cmds: Vec<Command>| app.service.execute_all(&Actor::System, cmds).unwrap();
+    let api = format!("/api/v1/covenants/{COV}/figures/ca-kg/M01");
+    let page = format!("/covenants/{COV}/figures/ca-kg/M01");
+    let (ag, own) = (signed_in(&app, "lanhdao-ag"), signed_in(&app, "lanhdao-kg"));
+    // Kiên Giang's January (revision 1) is submitted; its leader sends it back.
+    run(vec![reopen("Trả lại: số vụ 7 chưa khớp sổ PC02")]);
+    let report = ag.get(&api).json();
+    assert_eq!(
+        (&report["reopened_at"], &report["reopen_reason"]),
+        (&json!(null), &json!(null)),
+        "{report}"
+    );
+    assert!(!ag.get(&page).body.contains("chưa khớp sổ PC02"));
+    let mine = own.get(&api).json();
+    assert_eq!(mine["reopen_reason"], "Trả lại: số vụ 7 chưa khớp sổ PC02");
+    // Resubmitted and approved, reopened for a correction (published), resubmitted and sent
+    // back again (the unit's), then resubmitted and approved.
+    let mut cmds = resubmit(2, 8);
+    cmds.push(approve(2));
+    cmds.push(reopen("Điều chỉnh theo kết quả đối chiếu quý I"));
+    cmds.extend(resubmit(3, 9));
+    cmds.push(reopen("Trả lại lần hai: số vụ 9 vẫn sai"));
+    run(cmds);
+    let report = ag.get(&api).json();
+    assert_eq!(
+        report["reopen_reason"], "Điều chỉnh theo kết quả đối chiếu quý I",
+        "the published reopening, not the sending back: {report}"
+    );
+    assert!(!ag.get(&page).body.contains("vẫn sai"));
+    assert_eq!(
+        own.get(&api).json()["reopen_reason"],
+        "Trả lại lần hai: số vụ 9 vẫn sai",
+        "the unit reads its own"
+    );
+    let mut cmds = resubmit(4, 10);
+    cmds.push(approve(4));
+    run(cmds);
+    for (who, c) in [("An Giang", &ag), ("Kiên Giang", &own)] {
+        let report = c.get(&api).json();
+        let reasons: Vec<&serde_json::Value> = report["approvals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| &a["reason"])
+            .collect();
+        assert_eq!(
+            reasons,
+            [
+                &json!(null),
+                &json!("Điều chỉnh theo kết quả đối chiếu quý I")
+            ],
+            "{who}: {report}"
+        );
+        assert!(!c.get(&page).body.contains("vẫn sai") || who == "Kiên Giang");
+    }
+    assert!(!ag.get(&page).body.contains("chưa khớp sổ PC02"));
+}
