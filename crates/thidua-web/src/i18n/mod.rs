@@ -727,6 +727,17 @@ pub struct Strings {
     pub todo_figures_approve: &'static str,
     pub todo_dossier: &'static str,
     pub todo_dossier_prepare: &'static str,
+    /// The buttons of the figures to-dos, naming what the page is opened for: entering a
+    /// window's figures, correcting a reopened report, reviewing a submitted one to approve it.
+    pub todo_enter_button: &'static str,
+    pub todo_correct_button: &'static str,
+    pub todo_approve_button: &'static str,
+    /// The buttons of the year-end to-dos that name their step: preparing the dossier,
+    /// reviewing and submitting it, inspecting the unit drawn, answering the inspector.
+    pub todo_dossier_button: &'static str,
+    pub todo_submit_dossier_button: &'static str,
+    pub todo_inspect_button: &'static str,
+    pub todo_respond_button: &'static str,
     pub todo_commit: &'static str,
     pub todo_reveal: &'static str,
     /// The same, with the review's reveal deadline.

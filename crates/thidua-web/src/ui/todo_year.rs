@@ -123,22 +123,29 @@ fn figures(t: &Strings, state: &State, viewer: &Viewer, c: &Covenant) -> Vec<Tod
                 .map(|r| r.window)
                 .filter(move |w| status(&w.key) == Some(wanted))
         };
-        let report_todo = |template: &str, w: &thidua_domain::model::ReportingWindow| Todo {
-            text: names::sentence(
-                template,
-                &[
-                    ("window", vec![Named::plain(window_name(viewer.lang, w))]),
-                    ("unit", vec![names::unit(state, unit)]),
-                ],
-            ),
-            href: format!("/covenants/{}/figures/{unit}/{}", c.id, w.key),
-            button: t.show,
-            mine: true,
-        };
+        let report_todo =
+            |template: &str, button: &'static str, w: &thidua_domain::model::ReportingWindow| {
+                Todo {
+                    text: names::sentence(
+                        template,
+                        &[
+                            ("window", vec![Named::plain(window_name(viewer.lang, w))]),
+                            ("unit", vec![names::unit(state, unit)]),
+                        ],
+                    ),
+                    href: format!("/covenants/{}/figures/{unit}/{}", c.id, w.key),
+                    button,
+                    mine: true,
+                }
+            };
         // Entering and correcting figures is the officers' work; the leader approves.
         if reports.contains(unit) {
             for w in windows_in(ReportStatus::Reopened) {
-                out.push(report_todo(t.todo_figures_correct, w));
+                out.push(report_todo(
+                    t.todo_figures_correct,
+                    t.todo_correct_button,
+                    w,
+                ));
             }
         }
         if let (Some(first), true) = (due.first(), reports.contains(unit)) {
@@ -153,7 +160,11 @@ fn figures(t: &Strings, state: &State, viewer: &Viewer, c: &Covenant) -> Vec<Tod
         }
         if led.contains(unit) {
             for w in windows_in(ReportStatus::Submitted) {
-                out.push(report_todo(t.todo_figures_approve, w));
+                out.push(report_todo(
+                    t.todo_figures_approve,
+                    t.todo_approve_button,
+                    w,
+                ));
             }
             // A leader who also enters the unit's figures is told so by the entering to-do.
             if !reports.contains(unit) {
@@ -336,20 +347,23 @@ fn enter(
             ],
         ),
         href: format!("/covenants/{}/figures/{unit}/{window}", c.id),
-        button: t.show,
+        button: t.todo_enter_button,
         mine: true,
     }
 }
 
-/// The year-end steps of the viewer's led units and of the cluster's secretariat.
+/// The year-end steps of the viewer's led units and of the cluster's secretariat, each
+/// opening the year-end page at its section (`#…`, the page is long) with a button that says
+/// what is done there.
 fn yearend(t: &Strings, state: &State, viewer: &Viewer, c: &Covenant, r: &Review) -> Vec<Todo> {
-    let href = format!("/covenants/{}/yearend", c.id);
-    let todo = |template: &str, args: &[(&str, Vec<Named>)]| Todo {
+    let todo = |template: &str, args: &[(&str, Vec<Named>)], (section, button): (String, _)| Todo {
         text: names::sentence(template, args),
-        href: href.clone(),
-        button: t.show,
+        href: format!("/covenants/{}/yearend#{section}", c.id),
+        button,
         mine: true,
     };
+    let dossier = |unit: &UnitId| (format!("dossier-{unit}"), t.todo_dossier_button);
+    let leader = |unit: &UnitId, button| (format!("leader-{unit}"), button);
     let mut out = Vec::new();
     let s = &r.schedule;
     let open = |step| !r.past(step, viewer.now_ms);
@@ -362,7 +376,7 @@ fn yearend(t: &Strings, state: &State, viewer: &Viewer, c: &Covenant, r: &Review
                     ("unit", vec![names::unit(state, unit)]),
                     ("deadline", date(s.dossier_deadline)),
                 ];
-                out.push(todo(t.todo_dossier_prepare, &args));
+                out.push(todo(t.todo_dossier_prepare, &args, dossier(unit)));
             }
         }
     }
@@ -373,6 +387,7 @@ fn yearend(t: &Strings, state: &State, viewer: &Viewer, c: &Covenant, r: &Review
                 out.push(todo(
                     t.todo_dossier,
                     &[("unit", u()), ("deadline", date(s.dossier_deadline))],
+                    leader(unit, t.todo_submit_dossier_button),
                 ));
             }
             if !r.has_assignment() {
@@ -380,6 +395,7 @@ fn yearend(t: &Strings, state: &State, viewer: &Viewer, c: &Covenant, r: &Review
                     out.push(todo(
                         t.todo_commit,
                         &[("unit", u()), ("deadline", date(s.commit_deadline))],
+                        leader(unit, t.show),
                     ));
                 }
                 let reveals_open = (r.commitments.len() == r.members.len() || !open(Step::Commit))
@@ -387,8 +403,12 @@ fn yearend(t: &Strings, state: &State, viewer: &Viewer, c: &Covenant, r: &Review
                 if r.commitments.contains_key(unit) && !r.reveals.contains_key(unit) && reveals_open
                 {
                     out.push(match s.reveal_deadline {
-                        Some(d) => todo(t.todo_reveal_by, &[("unit", u()), ("deadline", date(d))]),
-                        None => todo(t.todo_reveal, &[("unit", u())]),
+                        Some(d) => todo(
+                            t.todo_reveal_by,
+                            &[("unit", u()), ("deadline", date(d))],
+                            leader(unit, t.show),
+                        ),
+                        None => todo(t.todo_reveal, &[("unit", u())], leader(unit, t.show)),
                     });
                 }
             }
@@ -398,6 +418,7 @@ fn yearend(t: &Strings, state: &State, viewer: &Viewer, c: &Covenant, r: &Review
                     out.push(todo(
                         t.todo_inspect,
                         &[("inspected", inspected), ("unit", u())],
+                        (format!("inspect-{}", p.inspected), t.todo_inspect_button),
                     ));
                 }
             }
@@ -406,6 +427,7 @@ fn yearend(t: &Strings, state: &State, viewer: &Viewer, c: &Covenant, r: &Review
                 out.push(todo(
                     t.todo_respond,
                     &[("unit", u()), ("deadline", date(s.response_deadline))],
+                    leader(unit, t.todo_respond_button),
                 ));
             }
         }
@@ -423,10 +445,19 @@ fn yearend(t: &Strings, state: &State, viewer: &Viewer, c: &Covenant, r: &Review
                 ("revealed", plain(r.reveals.len())),
                 ("members", plain(r.members.len())),
             ];
-            out.push(todo(template, &args(counts)));
+            // The draw has its own section; the lock is the secretariat's.
+            let section = match r.has_assignment() {
+                false => "draw",
+                true => "secretariat",
+            };
+            out.push(todo(template, &args(counts), (section.to_owned(), t.show)));
         }
         if r.locked_at.is_some() && r.published.is_none() {
-            out.push(todo(t.todo_publish, &args(Vec::new())));
+            out.push(todo(
+                t.todo_publish,
+                &args(Vec::new()),
+                ("secretariat".to_owned(), t.show),
+            ));
         }
     }
     out

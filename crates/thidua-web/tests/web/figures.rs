@@ -153,6 +153,15 @@ fn flow(app: &TestApp) {
         );
     }
     assert_eq!(status(&officer), "submitted");
+    // The leader's to-do names what the report waits for: its button says to review and
+    // approve (a bare "Xem" left the leader guessing what was asked).
+    assert_eq!(
+        super::support::todo_button(
+            &leader.get("/").body,
+            &format!("/covenants/{COV}/figures/ca-kg/M03")
+        ),
+        "Xem và phê duyệt"
+    );
     // Submitted, the report takes no file, and its page says why instead of a bare section.
     let page = officer
         .get(&format!("/covenants/{COV}/figures/ca-kg/M03"))
@@ -257,6 +266,10 @@ fn flow(app: &TestApp) {
         home.contains("Lãnh đạo đơn vị đã mở lại số liệu Tháng 3 của")
             && home.contains("href=\"/covenants/gu-12-2024/figures/ca-kg/M03\""),
         "the officer's to-do asks for the correction: {home}"
+    );
+    assert_eq!(
+        super::support::todo_button(&home, &format!("/covenants/{COV}/figures/ca-kg/M03")),
+        "Sửa số liệu"
     );
     let mut values: serde_json::Map<String, serde_json::Value> =
         rows.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
@@ -1213,6 +1226,18 @@ fn home_lists_the_figures_to_submit(app: &TestApp) {
         home.body
     );
     assert!(!home.body.contains("id=\"nothing-to-do\""));
+    // Its button says what the page is opened for: entering the figures (it said "Xem").
+    let earliest = home
+        .body
+        .find("href=\"/covenants/gu-12-2024/figures/ca-kg/M")
+        .map(|at| &home.body[at + 6..])
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        super::support::todo_button(&home.body, &earliest),
+        "Nhập số liệu"
+    );
     // The signed covenant's year is one click away: its figures, progress and year-end.
     assert!(
         home.body.contains("<span class=\"small\" id=\"year-links-gu-12-2024\"><a href=\"/covenants/gu-12-2024/figures\">"),
@@ -1231,6 +1256,10 @@ fn home_lists_the_figures_to_submit(app: &TestApp) {
         home.body.contains("the earliest is Month ") && home.body.contains(", overdue)"),
         "the window named in English: {}",
         home.body
+    );
+    assert_eq!(
+        super::support::todo_button(&home.body, &earliest),
+        "Enter the figures"
     );
     switch_lang(&officer, "vi");
     // The secretariat is told which members owe overdue figures, each with how many windows

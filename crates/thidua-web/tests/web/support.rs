@@ -1155,6 +1155,18 @@ pub fn without_tags(html: &str) -> String {
 
 /// The text of the element whose opening tag carries `id` (up to its closing `tag`), tags
 /// removed.
+/// The words of the home page's to-do button that opens `href` (the first such to-do).
+pub fn todo_button(home: &str, href: &str) -> String {
+    let link = format!("<a class=\"button primary\" href=\"{href}\"");
+    let at = home
+        .find(&link)
+        .unwrap_or_else(|| panic!("a to-do opening {href}: {home}"));
+    let rest = &home[at..];
+    let start = rest.find('>').map_or(0, |i| i + 1);
+    let end = rest.find("</a>").unwrap_or(rest.len());
+    without_tags(&rest[start..end]).trim().to_owned()
+}
+
 pub fn element_text(page: &str, id: &str, tag: &str) -> String {
     let at = page
         .find(&format!("id=\"{id}\""))

@@ -599,7 +599,16 @@ fn who_reads_what_of_the_year_end(backend: Backend) {
     {
         assert!(home.contains(step), "{step}: {home}");
     }
-    assert!(home.contains(&format!("href=\"/covenants/{COV}/yearend\"")));
+    // Each opens the long year-end page at its step, with a button naming it (all said "Xem"
+    // and opened the top of the page).
+    assert_eq!(
+        super::support::todo_button(&home, &format!("/covenants/{COV}/yearend#leader-ca-ag")),
+        "Xem và nộp hồ sơ"
+    );
+    let page = signed_in(&app, "lanhdao-ag")
+        .get(&format!("/covenants/{COV}/yearend"))
+        .body;
+    assert!(page.contains("id=\"leader-ca-ag\""), "the anchor: {page}");
     for u in UNITS {
         let entries = self_scores();
         s.execute(
@@ -711,6 +720,13 @@ fn who_reads_what_of_the_year_end(backend: Backend) {
         "{inspected_name}: {home}"
     );
     assert!(!home.contains("Công bố giá trị bí mật"), "drawn");
+    assert_eq!(
+        super::support::todo_button(
+            &home,
+            &format!("/covenants/{COV}/yearend#inspect-{ag_inspects}")
+        ),
+        "Chấm chéo"
+    );
     // The inspecting unit sees the integrity flags of the unit it inspects, with the way to all
     // of them; a member that does not inspect that unit does not.
     let flags = format!("id=\"flags-{ag_inspects}\"");
@@ -1148,6 +1164,17 @@ fn a_draft_saved_after_submitting_is_seen_by_its_unit() {
         home("canbo-kg").contains(prepare_todo),
         "the officer prepares it"
     );
+    assert_eq!(
+        super::support::todo_button(
+            &home("canbo-kg"),
+            &format!("/covenants/{COV}/yearend#dossier-ca-kg")
+        ),
+        "Lập hồ sơ"
+    );
+    assert!(signed_in(&app, "canbo-kg")
+        .get(&format!("/covenants/{COV}/yearend"))
+        .body
+        .contains("id=\"dossier-ca-kg\""));
     assert!(
         !home("lanhdao-kg").contains(prepare_todo),
         "the leader submits it"
