@@ -92,6 +92,9 @@ pub struct FigStrings {
     pub paste_cells: &'static str,
     /// A pasted line that is no figure (`{line}`, `{text}`): the whole column is refused.
     pub paste_not_a_figure: &'static str,
+    /// A later line that is no figure, with the element it stands for: `{line}`, `{text}`,
+    /// `{element}` (the column fits the form; the figure is mistyped).
+    pub paste_not_a_figure_at: &'static str,
     pub import_title: &'static str,
     pub import_help: &'static str,
     /// Why a report takes no file now: the year is locked, or it waits for its leader.
@@ -282,6 +285,7 @@ pub static VI: FigStrings = FigStrings {
     paste_heading: "Dòng đầu «{first}» không phải số liệu, có lẽ là tiêu đề của cột: hãy bỏ dòng đó rồi dán lại.",
     paste_cells: "Dòng {line} có {cells} ô cách nhau bằng dấu tab (dán cả một hàng hoặc nhiều cột?): hãy dán một cột, mỗi dòng một số liệu. Chưa ô nào được thay đổi.",
     paste_not_a_figure: "Dòng {line} «{text}» không phải số liệu (số, hoặc «không áp dụng»): cột đã dán không khớp biểu mẫu, có lẽ có dòng tiêu đề. Chưa ô nào được thay đổi.",
+    paste_not_a_figure_at: "Dòng {line} «{text}» (ứng với {element}) không phải số liệu (số, hoặc «không áp dụng»): hãy sửa dòng đó rồi dán lại. Chưa ô nào được thay đổi.",
     import_title: "Nhập từ tệp (XLSX hoặc CSV)",
     import_help: "Dùng biểu mẫu tải về ở đây. Tệp có một dòng sai thì không nhập gì và báo dòng, cột, lý do.",
     import_locked: "Điểm thi đua của năm đã khoá: số liệu không thay đổi nữa, chỉ còn tải biểu mẫu để đối chiếu.",
@@ -440,6 +444,7 @@ pub static EN: FigStrings = FigStrings {
     paste_heading: "The first line, “{first}”, is not a figure and looks like the column's heading: remove that line and paste again.",
     paste_cells: "Line {line} holds {cells} cells separated by tabs (a row, or several columns, copied?): paste one column, one figure per line. No cell was changed.",
     paste_not_a_figure: "Line {line} «{text}» is not a figure (a number, or «not applicable»): the pasted column does not fit the form, perhaps with a heading line. No cell was changed.",
+    paste_not_a_figure_at: "Line {line} «{text}» (for {element}) is not a figure (a number, or «not applicable»): correct that line and paste again. No cell was changed.",
     import_title: "Import from a file (XLSX or CSV)",
     import_help: "Use the template downloaded here. A file with one bad row imports nothing and names the row, column and reason.",
     import_locked: "The year's scores are locked: the figures no longer change; the templates remain for reference.",

@@ -747,7 +747,13 @@ enum PasteProblem {
         heading: Option<String>,
     },
     /// A line (from 1) that is no figure (its first characters): the column is refused whole.
-    NotAFigure { line: usize, text: String },
+    /// The first line may be a heading copied with a column one figure short; a later one is
+    /// told with the element it would have filled (`element`), a figure mistyped there.
+    NotAFigure {
+        line: usize,
+        text: String,
+        element: String,
+    },
     /// A line (from 1) with a space between digits that is no grouping of three.
     Space { line: usize, text: String },
 }
@@ -759,9 +765,21 @@ impl PasteProblem {
             PasteProblem::Cells { line, cells } => {
                 crate::i18n::fill(f.paste_cells, &[("line", line), ("cells", cells)])
             }
-            PasteProblem::NotAFigure { line, text } => crate::i18n::fill(
+            PasteProblem::NotAFigure { line, text, .. } if *line == 1 => crate::i18n::fill(
                 f.paste_not_a_figure,
                 &[("line", line.to_string()), ("text", text.clone())],
+            ),
+            PasteProblem::NotAFigure {
+                line,
+                text,
+                element,
+            } => crate::i18n::fill(
+                f.paste_not_a_figure_at,
+                &[
+                    ("line", line.to_string()),
+                    ("text", text.clone()),
+                    ("element", element.clone()),
+                ],
             ),
             PasteProblem::Space { line, text } => crate::i18n::fill(
                 f.paste_space,
@@ -885,7 +903,11 @@ fn paste_column(
             });
         return Err(match spaced {
             true => PasteProblem::Space { line: i + 1, text },
-            false => PasteProblem::NotAFigure { line: i + 1, text },
+            false => PasteProblem::NotAFigure {
+                line: i + 1,
+                text,
+                element: elements.elements[i].name.clone(),
+            },
         });
     }
     for (line, e) in lines.iter().zip(&elements.elements) {

@@ -2161,6 +2161,17 @@ fn a_pasted_column_that_does_not_fit_the_form_is_refused_before_the_grid() {
     let short = figures[1..].join("\r\n");
     // A heading copied with a column one figure short: as many lines as elements.
     let heading_short = format!("Số liệu\r\n{short}");
+    // The whole column with one figure mistyped on line 6: the line and its element are named,
+    // and no heading is suspected (it said "có lẽ có dòng tiêu đề" for any line).
+    let mut mistyped = figures.clone();
+    mistyped[5] = "abc".to_owned();
+    let mistyped = mistyped.join("\r\n");
+    let sixth = {
+        let id = thidua_domain::CovenantId::parse(COV).unwrap();
+        app.service.read().reporting_form(&id).unwrap().elements[5]
+            .name
+            .clone()
+    };
     let cases = [
         (
             with_heading.as_str(),
@@ -2185,6 +2196,13 @@ fn a_pasted_column_that_does_not_fit_the_form_is_refused_before_the_grid() {
             ],
         ),
         (
+            mistyped.as_str(),
+            vec![
+                format!("Dòng 6 «abc» (ứng với {sixth}) không phải số liệu"),
+                "hãy sửa dòng đó rồi dán lại".to_owned(),
+            ],
+        ),
+        (
             "190\t11\t272",
             vec![
                 "Dòng 1 có 3 ô".to_owned(),
@@ -2206,6 +2224,9 @@ fn a_pasted_column_that_does_not_fit_the_form_is_refused_before_the_grid() {
         let error = super::support::element_text(&r.body, "paste-error", "p");
         for s in &said {
             assert!(error.contains(s.as_str()), "{paste}: «{s}» in «{error}»");
+        }
+        if paste == mistyped {
+            assert!(!error.contains("tiêu đề"), "no heading in «{error}»");
         }
         assert!(
             !r.body.contains("Giá trị không hợp lệ") && !r.body.contains("id=\"grid-errors\""),
