@@ -494,6 +494,19 @@ fn vote_pages_read_in_both_languages() {
         "{page}"
     );
     assert!(page.contains("Units that voted (public): 5</h3>"), "{page}");
+    // The trustees listed under the count are those who decrypted it, and said so (the line
+    // read "Key trustees:", as if the other two held no key).
+    let shares = super::support::element_text(&page, "shares-1", "p");
+    assert!(
+        shares.starts_with("Trustees who sent their decryption shares: "),
+        "{shares}"
+    );
+    let shares_vi =
+        super::support::element_text(&member_vi.get(&election_path).body, "shares-1", "p");
+    assert!(
+        shares_vi.starts_with("Đơn vị giữ khoá đã gửi phần giải mã: "),
+        "{shares_vi}"
+    );
     for share in ["100%", "80%", "20%", "0%"] {
         assert!(
             page.contains(&format!(
