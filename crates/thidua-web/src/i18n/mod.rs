@@ -497,6 +497,8 @@ pub struct Strings {
     pub docs_preview: &'static str,
     pub docs_to_issue: &'static str,
     pub docs_issue: &'static str,
+    /// The box ticked before issuing: issuing takes the next number and cannot be undone.
+    pub docs_issue_confirm: &'static str,
     pub docs_issue_help: &'static str,
     pub docs_not_frozen: &'static str,
     pub docs_already: &'static str,
@@ -725,8 +727,6 @@ pub struct Strings {
     pub todo_flags_follow: &'static str,
     pub todo_overdue: &'static str,
     pub todo_figures_approve: &'static str,
-    pub todo_dossier: &'static str,
-    pub todo_dossier_prepare: &'static str,
     /// The buttons of the figures to-dos, naming what the page is opened for: entering a
     /// window's figures, correcting a reopened report, reviewing a submitted one to approve it.
     pub todo_enter_button: &'static str,
@@ -738,6 +738,8 @@ pub struct Strings {
     pub todo_submit_dossier_button: &'static str,
     pub todo_inspect_button: &'static str,
     pub todo_respond_button: &'static str,
+    pub todo_dossier: &'static str,
+    pub todo_dossier_prepare: &'static str,
     pub todo_commit: &'static str,
     pub todo_reveal: &'static str,
     /// The same, with the review's reveal deadline.

@@ -333,6 +333,20 @@ pub fn offered_documents_after_publication(app: &TestApp) {
             .contains(&format!("name=\"date\" value=\"{dmy}\"")),
         "the form's date is typed and shown dd/mm/yyyy, whatever the browser's language"
     );
+    // Issuing cannot be undone: each offer's issuing asks for a ticked box first, which the
+    // previews do not (they issue nothing).
+    let form = {
+        let at = page.body.find("id=\"offer-1\"").expect("an offer's form");
+        let rest = &page.body[at..];
+        rest[..rest.find("</form>").unwrap()].to_owned()
+    };
+    assert!(
+        form.contains(
+            "<input type=\"checkbox\" name=\"confirm\" value=\"1\" required id=\"offer-1-confirm\"> \
+             Tôi đã xem bản xem trước: phát hành sẽ cấp số văn bản"
+        ) && form.matches("formnovalidate").count() == 2,
+        "{form}"
+    );
     let r = sec.post_form(
         "/clusters/cum-12/documents/issue",
         &[("csrf", &page.csrf()), ("doc", &inspection), ("date", &dmy)],

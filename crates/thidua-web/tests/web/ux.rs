@@ -129,6 +129,19 @@ fn issue_a_frozen_covenant(b: &Browser, app: &TestApp) {
     b.sign_in(app, "quantri");
     b.goto(&format!("{}/clusters/cum-13?year=2024", app.base));
     assert!(b.wait_for("#issue-gu-13-2024"), "the issuing button");
+    // Issuing gives the document its number for good: the button alone does not issue it,
+    // the box saying so must be ticked first (one click issued it).
+    let size = app.service.read().size;
+    b.click("#issue-gu-13-2024");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert_eq!(app.service.read().size, size, "nothing issued unconfirmed");
+    assert!(b.find("#issued-documents").is_none(), "{}", b.url());
+    assert_eq!(
+        b.exec("return document.querySelector('#issue-confirm-gu-13-2024').validity.valueMissing"),
+        serde_json::json!(true),
+        "the box is what is missing"
+    );
+    b.click("#issue-confirm-gu-13-2024");
     b.click("#issue-gu-13-2024");
     assert!(b.wait_for("#issued-documents"), "{}", b.url());
     assert!(b
