@@ -32,6 +32,10 @@ pub struct YeStrings {
     pub self_score: &'static str,
     pub justification: &'static str,
     pub evidence: &'static str,
+    /// An evidence file's upload button, and what it does with the dossier's table: the
+    /// self-scores and justifications typed above are saved with the file.
+    pub upload_evidence: &'static str,
+    pub evidence_upload_help: &'static str,
     pub computed: &'static str,
     pub save: &'static str,
     pub submit: &'static str,
@@ -242,6 +246,8 @@ pub static VI: YeStrings = YeStrings {
     self_score: "Tự chấm",
     justification: "Giải trình",
     evidence: "Tài liệu chứng minh",
+    upload_evidence: "Tải tệp lên",
+    evidence_upload_help: "Chọn tệp của tiêu chí rồi bấm «Tải tệp lên»: điểm tự chấm và giải trình đang nhập ở bảng trên được lưu cùng tệp. Tiêu chí phải có điểm tự chấm thì mới kèm được tệp.",
     computed: "Máy tính từ số liệu đã duyệt",
     save: "Lưu",
     submit: "Lãnh đạo gửi hồ sơ",
@@ -423,6 +429,8 @@ pub static EN: YeStrings = YeStrings {
     self_score: "Self-score",
     justification: "Justification",
     evidence: "Evidence",
+    upload_evidence: "Upload the file",
+    evidence_upload_help: "Choose the criterion's file, then «Upload the file»: the self-scores and justifications typed in the table above are saved with it. A criterion needs a self-score before a file can be attached to it.",
     computed: "Computed from the approved figures",
     save: "Save",
     submit: "Leader submits the dossier",
@@ -744,6 +752,10 @@ pub fn error(lang: Lang, code: &str) -> Option<&'static str> {
         "yearend_evidence_invalid" => (
             "Tệp chứng minh không hợp lệ (PDF, ảnh, DOCX, XLSX).",
             "Invalid evidence file (PDF, images, DOCX, XLSX).",
+        ),
+        "yearend_evidence_no_file" => (
+            "Chưa chọn tệp: chọn tệp của tiêu chí rồi bấm «Tải tệp lên».",
+            "No file chosen: choose the criterion's file, then «Upload the file».",
         ),
         "yearend_evidence_not_uploaded" => (
             "Tệp chứng minh mới phải được tải lên (không gắn tệp chỉ bằng mã băm).",

@@ -568,6 +568,63 @@ fn browser_year_end() {
     five_units_complete_a_year_end(&b, &app);
 }
 
+/// An officer types the self-score and justification of C2a and uploads its evidence file
+/// without pressing the table's "Lưu" first: the file is attached and what was typed is saved
+/// with it (the upload was a form of its own: it was refused, the criterion not scored yet, and
+/// the typed score and justification were gone). An upload with no file chosen says so and
+/// keeps what was typed.
+#[test]
+fn browser_evidence_is_uploaded_with_the_typed_scores() {
+    let Some(b) = Browser::start() else {
+        return;
+    };
+    let app = opened_review();
+    b.sign_in(&app, "canbo-kg");
+    b.goto(&page(&app));
+    assert!(b.wait_for("#score-ca-kg-C2a"), "{}", b.source());
+    b.type_into("#score-ca-kg-C2a", "7,5");
+    b.type_into("#just-ca-kg-C2a", "Hoàn thành ba giải pháp đột phá");
+    b.click("#evidence-upload-ca-kg-C2a");
+    assert!(b.wait_for("#evidence-error"), "{}", b.source());
+    assert!(
+        b.text("#evidence-error").contains("Chưa chọn tệp"),
+        "{}",
+        b.text("#evidence-error")
+    );
+    let typed = |css: &str| {
+        b.exec(&format!("return document.querySelector({css:?}).value"))
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(typed("#score-ca-kg-C2a"), "7,5", "kept after the refusal");
+    assert_eq!(typed("#just-ca-kg-C2a"), "Hoàn thành ba giải pháp đột phá");
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("bien-ban-nghiem-thu.pdf");
+    std::fs::write(&pdf, b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n").unwrap();
+    b.upload("#evidence-file-ca-kg-C2a", &pdf);
+    b.click("#evidence-upload-ca-kg-C2a");
+    wait_state(&app, "the file and the typed score saved", |s| {
+        s.review(&cov())
+            .unwrap()
+            .dossiers
+            .get(&unit("ca-kg"))
+            .and_then(|d| d.entries.get("C2a"))
+            .is_some_and(|e| {
+                e.score.0.to_string() == "7.5"
+                    && e.justification.as_str() == "Hoàn thành ba giải pháp đột phá"
+                    && e.evidence.len() == 1
+            })
+    });
+    assert!(
+        b.wait_for("#evidence-ca-kg-C2a a[href*='/yearend/evidence/']"),
+        "{}",
+        b.source()
+    );
+    assert_eq!(typed("#score-ca-kg-C2a"), "7,5");
+    b.shots("yearend-evidence-with-typed-scores");
+}
+
 /// Over HTTP, on both backends (the year-end rows of the authorisation matrix): before the
 /// draw nobody outside a unit reads its dossier; after it, the assigned inspector does and the
 /// others do not; a unit's inspector's findings appear only once submitted; nobody changes a

@@ -5,6 +5,8 @@
 //! not sniff.
 
 use crate::ui::extract::Path;
+use std::collections::HashMap;
+
 use axum::body::Bytes;
 use axum::extract::{Multipart, State};
 use axum::http::{header, StatusCode};
@@ -24,24 +26,54 @@ struct Upload {
     criterion: String,
     file_name: String,
     bytes: Bytes,
+    /// The dossier form's other fields when the file is sent from it (`action` =
+    /// `save_dossier`, the self-scores and justifications as typed): saved with the file, and
+    /// shown again if it is refused.
+    typed: HashMap<String, String>,
 }
 
+impl Upload {
+    /// Sent from the dossier's form (its upload buttons), not from a bare file form.
+    fn with_dossier(&self) -> bool {
+        self.typed
+            .get("action")
+            .is_some_and(|a| a == "save_dossier")
+    }
+}
+
+/// The upload's fields. The file is `file`, or `file_<criterion>` of the criterion whose
+/// upload button was pressed (the dossier's form has a file box per criterion).
 async fn read(mut multipart: Multipart) -> Result<Upload, ApiError> {
     let mut out = Upload::default();
+    let mut files = HashMap::new();
     let bad = |e: axum::extract::multipart::MultipartError| {
         ApiError::bad_request("invalid_body", e.body_text())
     };
     while let Some(field) = multipart.next_field().await.map_err(bad)? {
-        match field.name().unwrap_or("") {
-            "file" => {
-                out.file_name = unescape_form_file_name(field.file_name().unwrap_or(""));
-                out.bytes = field.bytes().await.map_err(bad)?;
+        let name = field.name().unwrap_or("").to_owned();
+        if name == "file" || name.starts_with("file_") {
+            let file_name = unescape_form_file_name(field.file_name().unwrap_or(""));
+            files.insert(name, (file_name, field.bytes().await.map_err(bad)?));
+            continue;
+        }
+        let text = field.text().await.map_err(bad)?;
+        match name.as_str() {
+            "csrf" => {
+                out.csrf = text;
+                continue;
             }
-            "csrf" => out.csrf = field.text().await.map_err(bad)?,
-            "unit" => out.unit = field.text().await.map_err(bad)?,
-            "criterion" => out.criterion = field.text().await.map_err(bad)?,
+            "unit" => out.unit = text.clone(),
+            "criterion" => out.criterion = text.clone(),
             _ => {}
         }
+        out.typed.insert(name, text);
+    }
+    let chosen = files
+        .remove(&format!("file_{}", out.criterion))
+        .or_else(|| files.remove("file"));
+    if let Some((file_name, bytes)) = chosen {
+        out.file_name = file_name;
+        out.bytes = bytes;
     }
     Ok(out)
 }
@@ -55,12 +87,14 @@ fn unescape_form_file_name(raw: &str) -> String {
         .replace("%0A", "\n")
 }
 
-/// The dossier's next save: the unit's working entries with the file added to `criterion`.
+/// The dossier's next save: the unit's working entries — or, sent from the dossier's form, the
+/// entries as typed there (`typed`) — with the file added to `criterion`.
 fn command(
     app: &AppState,
+    actor: &Actor,
     covenant: &CovenantId,
     unit: &UnitId,
-    criterion: &str,
+    (criterion, typed): (&str, Option<&HashMap<String, String>>),
     file: Evidence,
 ) -> Result<Command, ApiError> {
     let state = app.service.read();
@@ -77,11 +111,14 @@ fn command(
             format!("{criterion} is computed by the engine from the approved figures"),
         )));
     }
-    let mut entries = review
-        .dossiers
-        .get(unit)
-        .map(|d| d.entries.clone())
-        .unwrap_or_default();
+    let mut entries = match typed {
+        Some(form) => super::forms::typed_entries(&state, actor, covenant, unit, form)?,
+        None => review
+            .dossiers
+            .get(unit)
+            .map(|d| d.entries.clone())
+            .unwrap_or_default(),
+    };
     let entry = entries.get_mut(criterion).ok_or_else(|| {
         ApiError::from(thidua_domain::yearend::error::refuse(
             "yearend_evidence_before_score",
@@ -115,6 +152,14 @@ async fn attach(
             &thidua_domain::authz::Permission::ReportFigures(unit.clone()),
         )?;
     }
+    // The dossier's upload button pressed with no file chosen (its box cannot be required:
+    // it is a field of the dossier's form, which saves without files).
+    if upload.bytes.is_empty() && upload.file_name.is_empty() {
+        return Err(ApiError::from(thidua_domain::yearend::error::refuse(
+            "yearend_evidence_no_file",
+            "choose a file to upload",
+        )));
+    }
     let media_type = evidence::check(&upload.bytes)?;
     let name = Text::parse(
         "file_name",
@@ -128,7 +173,16 @@ async fn attach(
         media_type: media_type.to_owned(),
         size: upload.bytes.len() as u64,
     };
-    let cmd = command(app, covenant, &unit, &upload.criterion, file)?;
+    let typed = upload.with_dossier().then_some(&upload.typed);
+    let actor = Actor::User(viewer.user.clone());
+    let cmd = command(
+        app,
+        &actor,
+        covenant,
+        &unit,
+        (&upload.criterion, typed),
+        file,
+    )?;
     // Decided first: a refused save stores nothing.
     crate::api::dry_run(
         &app.service.read(),
@@ -177,11 +231,17 @@ pub async fn upload(
     let Ok(cov) = CovenantId::parse(&id) else {
         return viewer_error(&viewer, ApiError::not_found());
     };
+    // Refused, the page comes back with the dossier's table as it was typed.
+    let typed = match upload.with_dossier() {
+        true => upload.typed.clone(),
+        false => HashMap::new(),
+    };
+    let unit = upload.unit.clone();
     match attach(&app, &viewer, &cov, upload).await {
-        Ok(()) => Redirect::to(&format!("/covenants/{id}/yearend#dossier")).into_response(),
+        Ok(()) => Redirect::to(&format!("/covenants/{id}/yearend#evidence-{unit}")).into_response(),
         Err(e) if e.shown_in_form() => {
             let errors = [("evidence".to_owned(), viewer.lang.api_error(&e))].into();
-            review_view(&app, &viewer, &id, errors, Default::default())
+            review_view(&app, &viewer, &id, errors, typed)
         }
         Err(e) => viewer_error(&viewer, e),
     }

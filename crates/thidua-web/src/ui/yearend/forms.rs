@@ -293,9 +293,27 @@ fn save_dossier(
     form: &Form,
 ) -> Result<YearEndCommand, ApiError> {
     let unit = unit(form, "unit")?;
-    let mut held = working_entries(state, actor, &covenant, &unit)?;
+    let entries = typed_entries(state, actor, &covenant, &unit, form)?;
+    Ok(YearEndCommand::SaveDossier {
+        covenant,
+        unit,
+        entries,
+    })
+}
+
+/// The dossier entries the form's table holds (`score_<criterion>`, `just_<criterion>`), each
+/// keeping the evidence files its criterion holds: `save_dossier`'s, and the evidence upload's
+/// when it is sent from the dossier's form (what was typed is saved with the file).
+pub(super) fn typed_entries(
+    state: &State,
+    actor: &Actor,
+    covenant: &CovenantId,
+    unit: &UnitId,
+    form: &Form,
+) -> Result<BTreeMap<String, DossierEntry>, ApiError> {
+    let mut held = working_entries(state, actor, covenant, unit)?;
     let mut entries = BTreeMap::new();
-    for c in manual_criteria(state, &covenant) {
+    for c in manual_criteria(state, covenant) {
         let evidence = held.remove(&c).map(|e| e.evidence).unwrap_or_default();
         if field(form, &format!("score_{c}")).is_empty() {
             if !evidence.is_empty() {
@@ -313,11 +331,7 @@ fn save_dossier(
         };
         entries.insert(c, entry);
     }
-    Ok(YearEndCommand::SaveDossier {
-        covenant,
-        unit,
-        entries,
-    })
+    Ok(entries)
 }
 
 /// `remove_evidence`: the dossier's next save without one file (`sha256`) of one criterion,
