@@ -2804,20 +2804,36 @@ fn the_records_conflict_and_eligibility_forms_say_what_was_refused() {
     );
     let message = form_error(&records("480", ""), "declare_records");
     assert!(message.contains("Không được để trống"), "{message}");
-    let message = form_error(
-        &post_step(
-            &app,
-            "thuky12",
-            &[
-                ("action", "record_eligibility"),
-                ("unit", "ca-ag"),
-                ("discipline_pending", "1"),
-                ("note", ""),
-            ],
-        ),
-        "record_eligibility",
+    let page = post_step(
+        &app,
+        "thuky12",
+        &[
+            ("action", "record_eligibility"),
+            ("unit", "ca-ag"),
+            ("discipline_pending", "1"),
+            ("note", ""),
+        ],
     );
+    let message = form_error(&page, "record_eligibility");
     assert!(message.contains("Không được để trống"), "{message}");
+    // The form is the secretariat's, headed and explained; refused, it keeps the ticked box
+    // (it came back unticked, so that a second click recorded the unit eligible), and its
+    // button records what the box says (it read "Đủ điều kiện đề nghị cờ" either way).
+    assert!(
+        page.body.contains("<h2>Việc của thư ký cụm</h2>")
+            && page
+                .body
+                .contains("<h3 id=\"eligibility-heading\">Điều kiện đề nghị cờ</h3>")
+            && page.body.contains("id=\"discipline-pending\" checked>")
+            && page
+                .body
+                .contains("<option value=\"ca-ag\" lang=\"vi\" selected>")
+            && page
+                .body
+                .contains("<button type=\"submit\" id=\"record-eligibility\">Ghi nhận</button>"),
+        "{}",
+        page.body
+    );
     // After the draw the conflict form is gone; a late declaration still says why it is refused.
     let app = drawn_review();
     let conflict = |reason: &str| {
