@@ -1238,6 +1238,13 @@ fn home_lists_the_figures_to_submit(app: &TestApp) {
         super::support::todo_button(&home.body, &earliest),
         "Nhập số liệu"
     );
+    // The report's page says the deadline has passed (it showed the date alone until the
+    // figures were submitted, then "Nộp muộn").
+    let report = signed_in(app, "canbo-kg").get(&earliest).body;
+    assert_eq!(
+        super::support::element_text(&report, "overdue", "span"),
+        "Đã quá hạn, chưa nộp"
+    );
     // The signed covenant's year is one click away: its figures, progress and year-end.
     assert!(
         home.body.contains("<span class=\"small\" id=\"year-links-gu-12-2024\"><a href=\"/covenants/gu-12-2024/figures\">"),
@@ -2733,6 +2740,7 @@ fn a_late_report_names_the_deadline_it_missed() {
         super::support::element_text(&page, "late", "span"),
         "Nộp muộn (hạn khi nộp: 16/01/2024)"
     );
+    assert!(!page.contains("id=\"overdue\""), "submitted: {page}");
     let overview =
         |c: &super::support::Client| c.get(&format!("/covenants/{COV}/figures?window=M01")).body;
     assert_eq!(
