@@ -151,6 +151,8 @@ pub const CODES: &[&str] = &[
     "yearend_scores_uncomputable",
     "yearend_figures_missing",
     "yearend_criteria_uncomputable",
+    "yearend_criteria_uncomputable_earlier",
+    "yearend_evidence_no_file",
     "yearend_agree_uncomputed",
     "yearend_confirm_required",
     "yearend_assignment_breaches",

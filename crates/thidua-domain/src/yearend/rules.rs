@@ -200,6 +200,19 @@ pub fn dossier_computable(
         .find(|(u, _)| u == unit)
         .map(|(_, w)| w.join(", "))
         .unwrap_or_default();
+    // Every window of the year approved: what is missing is an earlier year the scores compare
+    // with (a merged unit's predecessor that never reported it, say), named as such.
+    let earlier = match windows.is_empty() {
+        true => earlier_gaps(state, &review.schedule.covenant, unit).join("; "),
+        false => String::new(),
+    };
+    if !earlier.is_empty() {
+        return Err(refuse_with(
+            "yearend_criteria_uncomputable_earlier",
+            format!("{criteria} cannot be computed: no approved figures of {earlier}"),
+            vec![("criteria", criteria), ("lacking", earlier)],
+        ));
+    }
     Err(refuse_with(
         "yearend_criteria_uncomputable",
         format!(
@@ -212,6 +225,40 @@ pub fn dossier_computable(
         ),
         vec![("criteria", criteria), ("windows", windows)],
     ))
+}
+
+/// Who of `unit`'s lineage lacks approved figures of an earlier year its scores compare with
+/// (the year before the covenant's, the targets' baseline years): `Name, Name (year)` per year,
+/// in year order. A merged unit's predecessors as [`State::earlier_missing_through`] names
+/// them; a unit without predecessors when it has no approved figure of that year.
+fn earlier_gaps(state: &State, covenant: &CovenantId, unit: &UnitId) -> Vec<String> {
+    let Ok(c) = state.covenant(covenant) else {
+        return Vec::new();
+    };
+    let mut years: BTreeSet<i32> = c
+        .latest()
+        .content
+        .targets
+        .iter()
+        .filter_map(|t| t.baseline_year)
+        .filter(|y| *y < c.year)
+        .collect();
+    years.insert(c.year - 1);
+    let merged = !state.earlier_sources(unit, c.year).is_empty();
+    years
+        .into_iter()
+        .filter_map(|y| {
+            let lacking = match merged {
+                true => state.earlier_missing_through(unit, covenant, y, 12),
+                false if state.figures.published_year(unit, y).is_empty() => vec![unit.clone()],
+                false => Vec::new(),
+            };
+            (!lacking.is_empty()).then(|| {
+                let names: Vec<String> = lacking.iter().map(|u| named(state, u)).collect();
+                format!("{} ({y})", names.join(", "))
+            })
+        })
+        .collect()
 }
 
 /// An inspector agrees only with a quantitative criterion whose value is computed (a criterion

@@ -675,6 +675,10 @@ pub fn error(lang: Lang, code: &str) -> Option<&'static str> {
             "Chưa gửi được hồ sơ: còn tiêu chí tính từ số liệu chưa tính được (thiếu số liệu được duyệt).",
             "The dossier cannot be submitted: some criteria computed from the figures cannot be computed (approved figures missing).",
         ),
+        "yearend_criteria_uncomputable_earlier" => (
+            "Chưa gửi được hồ sơ: có tiêu chí không tính được vì thiếu số liệu được duyệt của năm trước để so sánh.",
+            "The dossier cannot be submitted: some criteria cannot be computed, approved figures of an earlier year missing.",
+        ),
         "yearend_agree_uncomputed" => (
             "Không thống nhất được với tiêu chí chưa tính được điểm: chọn «Đề nghị xem lại số liệu».",
             "A criterion without a computed value cannot be agreed with: question its figures.",
@@ -1015,6 +1019,10 @@ fn specific(lang: Lang, code: &str) -> Option<&'static str> {
         "yearend_criteria_uncomputable" => (
             "Chưa gửi được hồ sơ: các tiêu chí {criteria} không tính được vì thiếu số liệu được duyệt của kỳ {windows}. Hãy nộp và duyệt số liệu các kỳ đó (trang Số liệu), rồi gửi hồ sơ.",
             "The dossier cannot be submitted: criteria {criteria} cannot be computed, approved figures missing for {windows}. Submit and approve those windows' figures (the Figures page), then submit the dossier.",
+        ),
+        "yearend_criteria_uncomputable_earlier" => (
+            "Chưa gửi được hồ sơ: các tiêu chí {criteria} không tính được vì thiếu số liệu được duyệt của năm trước để so sánh (cùng kỳ, năm gốc): {lacking}. Thư ký cụm nhập số liệu đã phê duyệt của các năm trước trên trang số liệu của giao ước; sau đó gửi lại hồ sơ.",
+            "The dossier cannot be submitted: criteria {criteria} cannot be computed, approved figures missing of the earlier year they compare with: {lacking}. The cluster's secretariat imports the approved figures of earlier years on the covenant's figures page; then submit the dossier again.",
         ),
         "yearend_agree_uncomputed" => (
             "Không thống nhất được với {criteria}: chưa tính được điểm (thiếu số liệu được duyệt). Chọn «Đề nghị xem lại số liệu» và ghi lý do.",

@@ -3695,6 +3695,69 @@ fn each_steps_forms_close_with_its_deadline() {
     );
 }
 
+/// Cần Thơ's every 2025 window approved, its dossier is still refused (its 2024 is the sum of
+/// Hậu Giang's, Sóc Trăng's and its own, of which none has approved figures): the refusal
+/// names that earlier year and who lacks it, and who imports earlier years. It said "thiếu số
+/// liệu được duyệt của kỳ ." (no window is missing) and sent the leader to the Figures page.
+#[test]
+fn a_dossier_lacking_an_earlier_years_figures_names_that_year_and_who_lacks_them() {
+    use thidua_domain::yearend::YearEndCommand as Y;
+    let app = spawn(Backend::Sqlite).unwrap();
+    let s = &app.service;
+    let c2025 = super::support::signed_2025_covenant(s);
+    let figures = super::support::full_figures(s, c2025.as_str(), 9);
+    let reports =
+        super::support::monthly_reports(c2025.as_str(), "ca-ct", 1..=12, true, |_| figures.clone());
+    s.execute_all(&Actor::System, reports).unwrap();
+    let today = thidua_domain::figures::local_date(s.now_ms());
+    let mut opening = super::support::year_end_opening(&c2025, today, 0);
+    if let Y::Open {
+        acknowledge_missing_figures,
+        ..
+    } = &mut opening
+    {
+        *acknowledge_missing_figures = true;
+    }
+    let steps = vec![
+        Command::YearEnd(opening),
+        Command::YearEnd(Y::SaveDossier {
+            covenant: c2025.clone(),
+            unit: unit("ca-ct"),
+            entries: self_scores(),
+        }),
+        Command::GrantRole {
+            user: thidua_domain::UserId::parse("lanhdao-ag").unwrap(),
+            role: thidua_domain::model::Role::Leader {
+                unit: unit("ca-ct"),
+            },
+        },
+    ];
+    s.execute_all(&Actor::System, steps).unwrap();
+    let leader = signed_in(&app, "lanhdao-ag");
+    let path = format!("/covenants/{c2025}/yearend");
+    let csrf = leader.get(&path).csrf();
+    let size = s.read().size;
+    let page = leader.post_form(
+        &path,
+        &[
+            ("csrf", csrf.as_str()),
+            ("action", "submit_dossier"),
+            ("unit", "ca-ct"),
+            ("revision", "1"),
+        ],
+    );
+    let message = form_error(&page, "submit_dossier");
+    assert!(
+        message.contains("thiếu số liệu được duyệt của năm trước để so sánh")
+            && message.contains("Công an tỉnh Sóc Trăng")
+            && message.contains("(2024)")
+            && message.contains("Thư ký cụm nhập số liệu đã phê duyệt của các năm trước")
+            && !message.contains("của kỳ ."),
+        "{message}"
+    );
+    assert_eq!(s.read().size, size, "nothing stored");
+}
+
 /// The 2025 draw of Cluster 12, after the mergers, avoids its 2024 inspections carried onto the
 /// 2025 members through the lineage (Kiên Giang's are An Giang's, Bạc Liêu's Cà Mau's, Hậu
 /// Giang's Cần Thơ's): the review's API and page list exactly those pairs beside the draw.
