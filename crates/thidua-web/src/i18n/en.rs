@@ -469,6 +469,8 @@ pub static STRINGS: Strings = Strings {
     todo_submit_dossier_button: "Review and submit the dossier",
     todo_inspect_button: "Inspect",
     todo_respond_button: "Answer",
+    todo_open_yearend: "The reporting windows of {year} of {cluster} are over: open the year-end review (the deadlines of the dossiers, the seeds and the answers).",
+    todo_open_yearend_button: "Open the year-end review",
     todo_dossier: "Submit the self-assessment dossier of {unit} (deadline {deadline}).",
     todo_dossier_prepare: "Prepare the self-assessment dossier of {unit} (self-scores, justifications, evidence) for the leader to submit (deadline {deadline}).",
     todo_commit: "Commit to a secret value for {unit}, for the draw of the cross-inspections (deadline {deadline}).",

@@ -738,6 +738,10 @@ pub struct Strings {
     pub todo_submit_dossier_button: &'static str,
     pub todo_inspect_button: &'static str,
     pub todo_respond_button: &'static str,
+    /// For the secretariat, once the year's last window has reached its cut-off and no
+    /// year-end review is open: `{cluster}`, `{year}`; and its button.
+    pub todo_open_yearend: &'static str,
+    pub todo_open_yearend_button: &'static str,
     pub todo_dossier: &'static str,
     pub todo_dossier_prepare: &'static str,
     pub todo_commit: &'static str,

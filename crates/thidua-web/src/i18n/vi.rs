@@ -469,6 +469,8 @@ pub static STRINGS: Strings = Strings {
     todo_submit_dossier_button: "Xem và nộp hồ sơ",
     todo_inspect_button: "Chấm chéo",
     todo_respond_button: "Trả lời",
+    todo_open_yearend: "Các kỳ báo cáo năm {year} của {cluster} đã kết thúc: mở tổng kết năm (đặt hạn nộp hồ sơ tự chấm, cam kết và công bố mã bốc thăm, giải trình).",
+    todo_open_yearend_button: "Mở tổng kết năm",
     todo_dossier: "Nộp hồ sơ tự chấm điểm của {unit} (hạn {deadline}).",
     todo_dossier_prepare: "Lập hồ sơ tự chấm điểm của {unit} (điểm tự chấm, giải trình, tài liệu kèm theo) để lãnh đạo nộp (hạn {deadline}).",
     todo_commit: "Cam kết giá trị bí mật của {unit} để rút thăm phân công kiểm tra chéo (hạn {deadline}).",

@@ -40,6 +40,9 @@ pub fn todos(t: &Strings, state: &State, viewer: &Viewer, today: NaiveDate) -> V
             out.extend(figures(t, state, viewer, c));
             out.extend(overdue(t, state, viewer, c));
         }
+        if !superseded && review.is_none() {
+            out.extend(open_yearend(t, state, viewer, c));
+        }
         if let Some(r) = review {
             out.extend(yearend(t, state, viewer, c, r));
         }
@@ -350,6 +353,32 @@ fn enter(
         button: t.todo_enter_button,
         mine: true,
     }
+}
+
+/// For the cluster's secretariat: the year's last reporting window has reached its cut-off
+/// and the year-end review is not opened yet — open it (its section of the year-end page).
+fn open_yearend(t: &Strings, state: &State, viewer: &Viewer, c: &Covenant) -> Option<Todo> {
+    if !viewer.scope.manages(&c.cluster) {
+        return None;
+    }
+    let calendar = state.calendar(&c.id).ok()?;
+    let last = calendar
+        .reported()
+        .iter()
+        .map(|r| r.window)
+        .max_by_key(|w| w.end)?;
+    submittable(last, viewer.now_ms).then(|| Todo {
+        text: names::sentence(
+            t.todo_open_yearend,
+            &[
+                ("cluster", vec![names::cluster(state, &c.cluster)]),
+                ("year", plain(c.year)),
+            ],
+        ),
+        href: format!("/covenants/{}/yearend#open", c.id),
+        button: t.todo_open_yearend_button,
+        mine: true,
+    })
 }
 
 /// The year-end steps of the viewer's led units and of the cluster's secretariat, each

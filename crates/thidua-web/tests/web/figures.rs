@@ -1269,6 +1269,24 @@ fn home_lists_the_figures_to_submit(app: &TestApp) {
         "Enter the figures"
     );
     switch_lang(&officer, "vi");
+    // Every window of 2024 past its cut-off and no year-end opened: the secretariat is asked
+    // to open it, at the page's opening form (nothing said so).
+    let sec_home = signed_in(app, "thuky12").get("/").body;
+    assert_eq!(
+        super::support::todo_button(&sec_home, "/covenants/gu-12-2024/yearend#open"),
+        "Mở tổng kết năm"
+    );
+    assert!(
+        sec_home.contains("Các kỳ báo cáo năm 2024 của"),
+        "{sec_home}"
+    );
+    assert!(
+        !signed_in(app, "lanhdao-kg")
+            .get("/")
+            .body
+            .contains("yearend#open"),
+        "the secretariat's step"
+    );
     // The secretariat is told which members owe overdue figures, each with how many windows
     // and the earliest (the latest window alone hid the months owed before it).
     let sec = signed_in(app, "thuky12").get("/").body;
