@@ -337,12 +337,13 @@ pub async fn home(State(app): State<AppState>, viewer: Viewer) -> Response {
 /// signs or signed (a member of its cluster in its year). Not every covenant the viewer may
 /// read: a unit that joined a cluster later (Cần Thơ in 2025) reads the cluster's earlier
 /// covenants from the cluster's page, but they were not its own. A withdrawn draft is left out.
+/// The newest year first: this year's covenant is the one the day's work is about.
 fn home_covenants(
     state: &thidua_domain::State,
     scope: &crate::authz::Scope,
 ) -> Vec<CovenantSummary> {
     let own = scope.own_units();
-    state
+    let mut list: Vec<CovenantSummary> = state
         .covenants
         .values()
         .filter(|c| {
@@ -353,7 +354,9 @@ fn home_covenants(
         .map(|c| dto::covenant_summary(state, c))
         // A withdrawn draft waits for no one: its cluster's page still lists it, marked so.
         .filter(|c| !c.withdrawn)
-        .collect()
+        .collect();
+    list.sort_by_key(|c| std::cmp::Reverse(c.year));
+    list
 }
 
 #[derive(Template)]

@@ -886,6 +886,27 @@ fn home_lists_only_the_viewers_own_covenants() {
     }
 }
 
+/// The home page lists the newest year's covenant first (the 2024 one came first, each line
+/// reading "…năm 2024 — 2024"), and gives the year beside a title only when the title lacks it.
+#[test]
+fn home_lists_the_newest_covenant_first_without_repeating_its_year() {
+    let app = super::support::spawn(super::support::Backend::Sqlite).unwrap();
+    super::support::signed_2025_covenant(&app.service);
+    let page = super::support::signed_in(&app, "lanhdao-ag").get("/").body;
+    // The covenants' list: the page's last list under a heading (to-dos link covenants too).
+    let home = &page[page.rfind("</h2>\n<ul>").expect("the covenants' list")..];
+    let at = |id: &str| home.find(&format!("href=\"/covenants/{id}\"")).expect(id);
+    assert!(at("gu-12-2025") < at("gu-12-2024"), "{home}");
+    let line = |id: &str| super::support::without_tags(&home[at(id)..][..400]);
+    for (id, year) in [("gu-12-2025", "2025"), ("gu-12-2024", "2024")] {
+        assert!(
+            !line(id).contains(&format!("— {year},")),
+            "{id}: {}",
+            line(id)
+        );
+    }
+}
+
 /// Over HTTP: a refused file's page shows the errors and the import form again, and leads back
 /// to the report by GET (reloading the answer would post the file again) with a word why.
 #[test]
