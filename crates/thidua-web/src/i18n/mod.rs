@@ -724,6 +724,8 @@ pub struct Strings {
     /// its `{deadline}`.
     pub todo_figures_overdue_led: &'static str,
     pub todo_flags_explain: &'static str,
+    /// The button of the leader's flags to-do (the page opens to explain them).
+    pub todo_explain_button: &'static str,
     pub todo_flags_follow: &'static str,
     pub todo_overdue: &'static str,
     pub todo_figures_approve: &'static str,
@@ -757,6 +759,8 @@ pub struct Strings {
     pub todo_publish: &'static str,
     pub todo_vote: &'static str,
     pub todo_documents: &'static str,
+    /// The button of the secretariat's documents to-do (the year's documents, to issue).
+    pub todo_documents_button: &'static str,
     pub upload_file: &'static str,
     pub withdraw_button: &'static str,
     pub withdraw_confirm: &'static str,

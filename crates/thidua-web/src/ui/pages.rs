@@ -283,7 +283,7 @@ fn flags_todos(
                 out.push(Todo {
                     text: names::sentence(t.todo_flags_explain, &args),
                     href: format!("{href}?unit={unit}"),
-                    button: t.show,
+                    button: t.todo_explain_button,
                     mine: true,
                 });
             }

@@ -71,7 +71,7 @@ fn documents(t: &Strings, state: &State, viewer: &Viewer, today: NaiveDate) -> V
                 out.push(Todo {
                     text: names::sentence(t.todo_documents, &args),
                     href: format!("/clusters/{id}?year={year}#documents"),
-                    button: t.show,
+                    button: t.todo_documents_button,
                     mine: true,
                 });
             }

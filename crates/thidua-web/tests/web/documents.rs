@@ -197,6 +197,10 @@ pub fn offered_documents_after_publication(app: &TestApp) {
         home.contains("href=\"/clusters/cum-12?year=2024#documents\""),
         "the home page says documents wait to be issued: {home}"
     );
+    assert_eq!(
+        super::support::todo_button(&home, "/clusters/cum-12?year=2024#documents"),
+        "Phát hành văn bản"
+    );
     let offers = sec
         .get("/api/v1/clusters/cum-12/documents/offers?year=2024")
         .json();

@@ -1961,7 +1961,12 @@ fn the_leader_explains_a_flag(
         page.body
     );
     let todo = "có 1 dấu hiệu bất thường chưa giải trình";
-    assert!(leader.get("/").body.contains(todo), "the leader's to-do");
+    let home = leader.get("/").body;
+    assert!(home.contains(todo), "the leader's to-do");
+    assert_eq!(
+        super::support::todo_button(&home, &format!("{flags}?unit=ca-kg")),
+        "Giải trình"
+    );
     assert!(!officer.get("/").body.contains(todo), "the leader's alone");
     let follow = "có 1 dấu hiệu bất thường, 1 dấu hiệu chưa được đơn vị giải trình";
     assert!(

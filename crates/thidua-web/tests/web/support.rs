@@ -1153,8 +1153,6 @@ pub fn without_tags(html: &str) -> String {
     text
 }
 
-/// The text of the element whose opening tag carries `id` (up to its closing `tag`), tags
-/// removed.
 /// The words of the home page's to-do button that opens `href` (the first such to-do).
 pub fn todo_button(home: &str, href: &str) -> String {
     let link = format!("<a class=\"button primary\" href=\"{href}\"");
@@ -1167,6 +1165,8 @@ pub fn todo_button(home: &str, href: &str) -> String {
     without_tags(&rest[start..end]).trim().to_owned()
 }
 
+/// The text of the element whose opening tag carries `id` (up to its closing `tag`), tags
+/// removed.
 pub fn element_text(page: &str, id: &str, tag: &str) -> String {
     let at = page
         .find(&format!("id=\"{id}\""))
