@@ -129,6 +129,19 @@ impl Review {
         })
     }
 
+    /// A criterion people score (a self-score, evidence): refused for one the engine computes
+    /// from the approved figures.
+    pub fn manual_criterion(&self, id: &str) -> Result<&CriterionInfo, DomainError> {
+        let c = self.criterion(id)?;
+        if !c.manual {
+            return Err(refuse(
+                "yearend_not_manual",
+                format!("{id} is computed by the engine from the approved figures"),
+            ));
+        }
+        Ok(c)
+    }
+
     pub fn is_member(&self, unit: &UnitId) -> bool {
         self.members.binary_search(unit).is_ok()
     }
@@ -807,14 +820,7 @@ fn join(units: &[UnitId]) -> String {
 
 fn check_entries(r: &Review, entries: &BTreeMap<String, DossierEntry>) -> Result<(), DomainError> {
     for (id, entry) in entries {
-        let c = r.criterion(id)?;
-        if !c.manual {
-            return Err(refuse(
-                "yearend_not_manual",
-                format!("{id} is computed by the engine from the approved figures"),
-            ));
-        }
-        check_points(c, entry.score.0)?;
+        check_points(r.manual_criterion(id)?, entry.score.0)?;
     }
     Ok(())
 }

@@ -135,6 +135,9 @@ pub struct ReportDto {
     /// The viewer sees the unit's unapproved figures: its own unit only (an administrator,
     /// as for year-end drafts, reads what was published).
     pub own: bool,
+    /// The deadline has passed (today in Vietnam) and nothing came, as the window's overview
+    /// says it ([`overdue`]).
+    pub overdue: bool,
     pub elements: Vec<ElementRow>,
     /// The predecessors whose figures of last year each element's `same_period` adds to the
     /// unit's own (a unit merged during the year); empty for most units.
@@ -369,16 +372,21 @@ fn unit_statuses(
                 late: submission.is_some_and(|s| s.late),
                 submission_deadline: submission.map(|s| s.deadline.to_string()),
                 corrections: report.map_or(0, Report::corrections),
-                overdue: past_deadline
-                    && if own {
-                        report.and_then(|r| r.first_submission).is_none()
-                    } else {
-                        report.and_then(|r| r.published()).is_none()
-                    },
+                overdue: past_deadline && overdue(report, own),
                 own,
             }
         })
         .collect()
+}
+
+/// Whether nothing came of a report once its deadline has passed: for the unit itself
+/// (`own`), no submission; for everyone else, no published figures (what the unit has not
+/// published is not told).
+fn overdue(report: Option<&Report>, own: bool) -> bool {
+    match own {
+        true => report.and_then(|r| r.first_submission).is_none(),
+        false => report.and_then(|r| r.published()).is_none(),
+    }
 }
 
 /// The historical imports recorded for the covenant.
@@ -575,6 +583,8 @@ pub fn report_dto(
     let open = !state.figures_locked(id);
     let (can_edit, can_approve, can_reopen) = report_actions(&shown, open, reports, led);
     let pending = shown.report.and_then(|r| pending_reopening(r, shown.own));
+    let deadline = state.figures_deadline(id, window)?;
+    let past_deadline = thidua_domain::figures::deadline_passed(deadline, now_ms);
     Ok(ReportDto {
         covenant: id.to_string(),
         unit: unit_ref(state, unit),
@@ -583,13 +593,14 @@ pub fn report_dto(
         window_name: w.name.to_string(),
         start: w.start.to_string(),
         end: w.end.to_string(),
-        deadline: state.figures_deadline(id, window)?.to_string(),
+        deadline: deadline.to_string(),
         status: status_for(shown.report, shown.own),
         revision: shown.revision(),
         late: shown.first_submission().is_some_and(|s| s.late),
         submitted_ms: shown.first_submission().map(|s| s.time_ms),
         submission_deadline: shown.first_submission().map(|s| s.deadline.to_string()),
         own: shown.own,
+        overdue: past_deadline && overdue(shown.report, shown.own),
         elements,
         same_period_from: state
             .earlier_sources(unit, c.year)

@@ -286,8 +286,6 @@ struct ReportPage {
     done: Option<&'static str>,
     /// The notice of `done` is shown at the grid, where a saved draft's page comes back.
     done_at_grid: bool,
-    /// The deadline has passed and the report is not submitted (none or a draft).
-    overdue: bool,
 }
 
 impl ReportPage {
@@ -510,14 +508,10 @@ async fn report_view(
             })
             .collect()
     });
-    let overdue = matches!(r.status.as_str(), "none" | "draft")
-        && chrono::NaiveDate::parse_from_str(&r.deadline, "%Y-%m-%d")
-            .is_ok_and(|d| thidua_domain::figures::deadline_passed(d, viewer.now_ms));
     let mut res = render(&ReportPage {
         l,
         f,
         r,
-        overdue,
         typed,
         paste: input.paste,
         boxes: input.boxes,

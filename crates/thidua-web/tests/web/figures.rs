@@ -1240,11 +1240,15 @@ fn home_lists_the_figures_to_submit(app: &TestApp) {
     );
     // The report's page says the deadline has passed (it showed the date alone until the
     // figures were submitted, then "Nộp muộn").
-    let report = signed_in(app, "canbo-kg").get(&earliest).body;
+    let officer = signed_in(app, "canbo-kg");
+    let report = officer.get(&earliest).body;
     assert_eq!(
         super::support::element_text(&report, "overdue", "span"),
         "Đã quá hạn, chưa nộp"
     );
+    // The API says it as the window's overview does, from the same rule.
+    let api = officer.get(&format!("/api/v1{earliest}")).json();
+    assert_eq!(api["overdue"], json!(true), "{api}");
     // The signed covenant's year is one click away: its figures, progress and year-end.
     assert!(
         home.body.contains("<span class=\"small\" id=\"year-links-gu-12-2024\"><a href=\"/covenants/gu-12-2024/figures\">"),
@@ -2764,6 +2768,7 @@ fn a_late_report_names_the_deadline_it_missed() {
         "Nộp muộn (hạn khi nộp: 16/01/2024)"
     );
     assert!(!page.contains("id=\"overdue\""), "submitted: {page}");
+    assert_eq!(report["overdue"], json!(false), "submitted: {report}");
     let overview =
         |c: &super::support::Client| c.get(&format!("/covenants/{COV}/figures?window=M01")).body;
     assert_eq!(

@@ -105,12 +105,7 @@ fn command(
             "the unit is not a member of this covenant's year",
         )));
     }
-    if !review.criterion(criterion)?.manual {
-        return Err(ApiError::from(thidua_domain::yearend::error::refuse(
-            "yearend_not_manual",
-            format!("{criterion} is computed by the engine from the approved figures"),
-        )));
-    }
+    review.manual_criterion(criterion)?;
     let mut entries = match typed {
         Some(form) => super::forms::typed_entries(&state, actor, covenant, unit, form)?,
         None => review
