@@ -606,7 +606,7 @@ pub fn error(code: &str) -> &'static str {
         "invalid_text" => "Có ký tự không hợp lệ.",
         "invalid_id" => "Mã chỉ gồm chữ thường không dấu, số, '-', '_', '.'.",
         "invalid_value" => "Giá trị không hợp lệ.",
-        "invalid_date" => "Ngày không hợp lệ (dd/mm/yyyy).",
+        "invalid_date" => "Ngày không đọc được: viết một ngày có thật dạng dd/mm/yyyy, ví dụ 28/02/2026.",
         "password_too_short" => "Mật khẩu phải có ít nhất 10 ký tự.",
         "password_too_long" => "Mật khẩu quá dài.",
         "password_required" => "Việc này ràng buộc đơn vị: hãy nhập lại mật khẩu trên trang của nó để xác nhận.",

@@ -871,6 +871,10 @@ pub fn error(lang: Lang, code: &str) -> Option<&'static str> {
             "Tiêu chí có tài liệu chứng minh cần có điểm tự chấm: nhập điểm, hoặc gỡ các tài liệu trước.",
             "A criterion with evidence needs its self-score: enter it, or remove the files first.",
         ),
+        "yearend_evidence_not_held" => (
+            "Tệp cần gỡ không còn trong hồ sơ (có thể đã được gỡ): tải lại trang để xem các tệp hiện có.",
+            "The file to remove is no longer in the dossier (it may have been removed already): reload the page to see the files it holds.",
+        ),
         _ => return None,
     };
     Some(lang.pick(vi, en))

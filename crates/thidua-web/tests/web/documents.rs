@@ -438,7 +438,9 @@ pub fn offered_documents_after_publication(app: &TestApp) {
     let r = post_dated(issue, "32/12/2024");
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(
-        r.body.contains("Ngày không hợp lệ (dd/mm/yyyy)."),
+        r.body.contains(
+            "Ngày không đọc được: viết một ngày có thật dạng dd/mm/yyyy, ví dụ 28/02/2026."
+        ),
         "{}",
         r.body
     );

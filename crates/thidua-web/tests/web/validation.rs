@@ -261,7 +261,7 @@ fn the_covenant_form_summary_names_each_field() {
     for (id, item) in [
         ("title", "Tiêu đề: Không được để trống."),
         ("place", "Địa điểm ký: Không được để trống."),
-        ("date", "Ngày ký: Ngày không hợp lệ (dd/mm/yyyy)."),
+        ("date", "Ngày ký: Ngày không đọc được: viết một ngày có thật dạng dd/mm/yyyy, ví dụ 28/02/2026."),
         ("targets", "Chỉ tiêu: Giao ước cần từ 1 đến 100 chỉ tiêu."),
         ("regulation", "Văn bản quy định: Không được để trống."),
     ] {
@@ -279,7 +279,10 @@ fn the_covenant_form_summary_names_each_field() {
     for (id, item) in [
         ("title", "Title: Must not be empty."),
         ("place", "Place of signing: Must not be empty."),
-        ("date", "Signing date: Invalid date (dd/mm/yyyy)."),
+        (
+            "date",
+            "Signing date: Not a date: write a real day as dd/mm/yyyy, for example 28/02/2026.",
+        ),
         (
             "targets",
             "Targets: A covenant needs between 1 and 100 targets.",

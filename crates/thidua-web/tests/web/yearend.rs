@@ -1404,6 +1404,7 @@ fn the_review_forms_tell_nothing_of_another_units_dossier_or_disputes() {
         )
         .unwrap();
     // Kiên Giang holds a file on C2a and nothing on C2b; Hậu Giang has saved nothing.
+    let remove_held = format!("C2a:{}", file.sha256);
     let probes: [&[(&str, &str)]; 6] = [
         &[
             ("action", "save_dossier"),
@@ -1416,28 +1417,25 @@ fn the_review_forms_tell_nothing_of_another_units_dossier_or_disputes() {
             ("score_C2b", "3"),
         ],
         &[
-            ("action", "remove_evidence"),
+            ("action", "save_dossier"),
             ("unit", "ca-kg"),
-            ("criterion", "C2a"),
-            ("sha256", &file.sha256),
+            ("score_C2a", "3"),
+            ("remove", &remove_held),
         ],
         &[
-            ("action", "remove_evidence"),
+            ("action", "save_dossier"),
             ("unit", "ca-kg"),
-            ("criterion", "C2a"),
-            ("sha256", "cd"),
+            ("remove", "C2a:cd"),
         ],
         &[
-            ("action", "remove_evidence"),
+            ("action", "save_dossier"),
             ("unit", "ca-kg"),
-            ("criterion", "C2b"),
-            ("sha256", "cd"),
+            ("remove", "C2b:cd"),
         ],
         &[
-            ("action", "remove_evidence"),
+            ("action", "save_dossier"),
             ("unit", "ca-hg"),
-            ("criterion", "C2a"),
-            ("sha256", "cd"),
+            ("remove", "C2a:cd"),
         ],
     ];
     // Another member's leader, and the secretariat (which reads no draft either).
@@ -2564,22 +2562,55 @@ fn saving_the_dossier_form_keeps_its_evidence_files() {
         "{message}"
     );
     assert_eq!(files(&app), attached);
-    // The removal takes the file off, and nothing else.
+    // The removal is a button of the dossier's form: it takes the file off and saves what was
+    // typed beside it (a separate form lost the unsaved scores and justifications).
+    let page = signed_in(&app, officer).get(&format!("/covenants/{COV}/yearend"));
+    let button = format!("evidence-remove-ca-kg-C2a-{}", attached[0].sha256);
+    let at = page
+        .body
+        .find(&format!("id=\"{button}\""))
+        .expect("the remove button");
+    let tag = &page.body[page.body[..at].rfind('<').unwrap()..at];
+    assert!(tag.contains("form=\"dossier-form-ca-kg\""), "{tag}");
+    let remove = format!("C2a:{}", attached[0].sha256);
     let removed = post_step(
         &app,
         officer,
         &[
-            ("action", "remove_evidence"),
+            ("action", "save_dossier"),
             ("unit", "ca-kg"),
-            ("criterion", "C2a"),
-            ("sha256", &attached[0].sha256),
+            ("score_C2a", "7"),
+            ("just_C2a", "Ba giải pháp, biên bản nộp sau"),
+            ("score_C2b", "3"),
+            ("just_C2b", "Đảng bộ trong sạch, vững mạnh"),
+            ("remove", &remove),
         ],
     );
     assert_eq!(removed.status, 303, "{}", removed.body);
     let review = app.service.read().review(&cov()).unwrap().clone();
     let entry = &review.dossiers[&unit("ca-kg")].entries["C2a"];
     assert!(entry.evidence.is_empty());
-    assert_eq!(entry.justification.as_str(), "Ba giải pháp, có biên bản");
+    assert_eq!(
+        entry.justification.as_str(),
+        "Ba giải pháp, biên bản nộp sau"
+    );
+    assert_eq!(entry.score.0.to_string(), "7");
+    // A file the criterion does not hold is refused, and nothing is saved.
+    let refused = post_step(
+        &app,
+        officer,
+        &[
+            ("action", "save_dossier"),
+            ("unit", "ca-kg"),
+            ("score_C2a", "8"),
+            ("just_C2a", "x"),
+            ("remove", &remove),
+        ],
+    );
+    let message = form_error(&refused, "save_dossier");
+    assert!(message.contains("không còn trong hồ sơ"), "{message}");
+    let again = app.service.read().review(&cov()).unwrap().clone();
+    assert_eq!(again.dossiers, review.dossiers);
 }
 
 /// A score is read by the figures' number rule: "5,5" is 5.5, "20.000" (twenty thousand to a

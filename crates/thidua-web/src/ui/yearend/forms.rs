@@ -125,7 +125,6 @@ pub(crate) fn chosen_pairs(form: &Form) -> Result<Vec<Pair>, ApiError> {
 pub const ACTIONS: &[&str] = &[
     "open",
     "save_dossier",
-    "remove_evidence",
     "submit_dossier",
     "declare_conflict",
     "commit_seed",
@@ -158,7 +157,6 @@ pub fn command(
     match action {
         "open" => open(covenant, form),
         "save_dossier" => save_dossier(state, actor, covenant, form),
-        "remove_evidence" => remove_evidence(state, actor, covenant, form),
         "submit_dossier" => submit_dossier(covenant, form),
         "declare_conflict" => declare_conflict(covenant, form),
         "commit_seed" => commit_seed(covenant, form),
@@ -284,8 +282,9 @@ fn working_entries(
 
 /// `save_dossier`: the unit's self-scores of the manual criteria filled in, with
 /// justifications. Each entry keeps the evidence files its criterion holds: only the evidence
-/// upload and its removal change them. A criterion holding files keeps a score (emptying it
-/// would drop the files with it).
+/// upload and a file's removal (the form's `remove` button, `criterion:sha256`, which saves what
+/// was typed with it) change them. A criterion holding files keeps a score (emptying it would
+/// drop the files with it).
 fn save_dossier(
     state: &State,
     actor: &Actor,
@@ -302,8 +301,9 @@ fn save_dossier(
 }
 
 /// The dossier entries the form's table holds (`score_<criterion>`, `just_<criterion>`), each
-/// keeping the evidence files its criterion holds: `save_dossier`'s, and the evidence upload's
-/// when it is sent from the dossier's form (what was typed is saved with the file).
+/// keeping the evidence files its criterion holds, less the one file a `remove` button names:
+/// `save_dossier`'s, and the evidence upload's when it is sent from the dossier's form (what was
+/// typed is saved with the file).
 pub(super) fn typed_entries(
     state: &State,
     actor: &Actor,
@@ -312,6 +312,7 @@ pub(super) fn typed_entries(
     form: &Form,
 ) -> Result<BTreeMap<String, DossierEntry>, ApiError> {
     let mut held = working_entries(state, actor, covenant, unit)?;
+    remove_file(&mut held, form)?;
     let mut entries = BTreeMap::new();
     for c in manual_criteria(state, covenant) {
         let evidence = held.remove(&c).map(|e| e.evidence).unwrap_or_default();
@@ -334,30 +335,22 @@ pub(super) fn typed_entries(
     Ok(entries)
 }
 
-/// `remove_evidence`: the dossier's next save without one file (`sha256`) of one criterion,
-/// every other entry as it was saved.
-fn remove_evidence(
-    state: &State,
-    actor: &Actor,
-    covenant: CovenantId,
-    form: &Form,
-) -> Result<YearEndCommand, ApiError> {
-    let unit = unit(form, "unit")?;
-    let mut entries = working_entries(state, actor, &covenant, &unit)?;
-    let sha = field(form, "sha256");
-    let entry = entries
-        .get_mut(field(form, "criterion"))
-        .ok_or_else(|| bad("criterion"))?;
+/// Takes off the held entries the one file the form's `remove` field names
+/// (`criterion:sha256`), if it names one; a file the criterion does not hold is refused.
+fn remove_file(held: &mut BTreeMap<String, DossierEntry>, form: &Form) -> Result<(), ApiError> {
+    let named = field(form, "remove");
+    if named.is_empty() {
+        return Ok(());
+    }
+    let not_held = || ApiError::bad_request("yearend_evidence_not_held", "remove");
+    let (criterion, sha) = named.rsplit_once(':').ok_or_else(not_held)?;
+    let entry = held.get_mut(criterion).ok_or_else(not_held)?;
     let before = entry.evidence.len();
     entry.evidence.retain(|f| f.sha256 != sha);
     if entry.evidence.len() == before {
-        return Err(bad("sha256"));
+        return Err(not_held());
     }
-    Ok(YearEndCommand::SaveDossier {
-        covenant,
-        unit,
-        entries,
-    })
+    Ok(())
 }
 
 /// `submit_dossier`: the unit and the revision it submits.

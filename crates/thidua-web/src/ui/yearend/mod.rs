@@ -656,7 +656,7 @@ fn field_label(y: &crate::i18n::yearend::YeStrings, field: &str) -> String {
         "signature" => y.beacon_signature,
         "beacon_date" => y.beacon_date,
         "criterion" => y.criterion,
-        "sha256" => y.evidence,
+        "remove" => y.evidence,
         "band" => y.band,
         _ => y.unit,
     }
