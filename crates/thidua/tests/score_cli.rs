@@ -105,6 +105,30 @@ fn writes_a_workbook() {
     assert!(bytes.starts_with(b"PK"), "an xlsx is a zip file");
 }
 
+/// A `--unit` the data does not name is refused before the workbook is written: the file
+/// already at `--xlsx` stays as it was (it was replaced, then the command failed).
+#[test]
+fn a_unit_not_in_the_data_leaves_the_workbook_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("diem.xlsx");
+    std::fs::write(&path, b"yesterday's workbook").unwrap();
+    let out = score(&[
+        "--regulation",
+        &example("regulation.toml"),
+        "--data",
+        &example("data.csv"),
+        "--unit",
+        "ca-kg",
+        "--xlsx",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("không có đơn vị `ca-kg`"), "{err}");
+    assert_eq!(std::fs::read(&path).unwrap(), b"yesterday's workbook");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
 #[test]
 fn bad_regulation_fails_with_a_bilingual_message() {
     let dir = tempfile::tempdir().unwrap();

@@ -73,18 +73,8 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<ExitCode> {
             period.year
         ));
     }
-    if let Some(path) = &args.xlsx {
-        // Large workbooks are written row by row through temporary files (bounded memory).
-        let opts = workbook::Options {
-            cached: true,
-            low_memory: board.units.len() > 200,
-            layout: false,
-        };
-        let (bytes, _) = workbook::write_with(&reg, &data, &board, opts)
-            .map_err(|e| anyhow!("không tạo được sổ tính / cannot build workbook: {e}"))?;
-        // Atomically (never a truncated workbook), mode 0600: it holds every unit's figures.
-        output::write(path, &bytes, Access::Private, Existing::Replace)?;
-    }
+    // A unit the data does not name is refused before anything is written: the workbook
+    // already there stays as it was.
     if let Some(u) = &args.unit {
         if board.unit(u).is_none() {
             // The data file names its units by its own codes (an export writes the short
@@ -97,6 +87,11 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<ExitCode> {
                 codes = codes.join(", ")
             ));
         }
+    }
+    if let Some(path) = &args.xlsx {
+        write_workbook(path, &reg, &data, &board)?;
+    }
+    if let Some(u) = &args.unit {
         board.units.retain(|x| &x.unit == u);
     }
     match emit(&args, &reg, &data, &board) {
@@ -106,6 +101,25 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<ExitCode> {
         Err(e) => return Err(e),
     }
     Ok(report(&board))
+}
+
+/// Writes the workbook of every unit's scores (`--xlsx`), whatever `--unit` shows: large
+/// workbooks row by row through temporary files (bounded memory), the file atomically (never
+/// a truncated workbook) and mode 0600, since it holds every unit's figures.
+fn write_workbook(
+    path: &std::path::Path,
+    reg: &CompiledRegulation,
+    data: &Dataset,
+    board: &Scoreboard,
+) -> anyhow::Result<()> {
+    let opts = workbook::Options {
+        cached: true,
+        low_memory: board.units.len() > 200,
+        layout: false,
+    };
+    let (bytes, _) = workbook::write_with(reg, data, board, opts)
+        .map_err(|e| anyhow!("không tạo được sổ tính / cannot build workbook: {e}"))?;
+    output::write(path, &bytes, Access::Private, Existing::Replace)
 }
 
 pub(crate) fn load(args: &ScoreArgs) -> anyhow::Result<(CompiledRegulation, Dataset)> {
