@@ -589,6 +589,45 @@ fn leaders_commit_and_reveal_from_the_command_line() {
     assert_eq!(v["verified"], true, "{v}");
 }
 
+/// A submission that cannot be made — `--server` without a token, or `reveal` without
+/// `--server` — is refused in both languages before anything is made: `assign commit` leaves
+/// no secret file behind (it did, and a second run then refused to overwrite it), and nothing
+/// is sent (the server named here does not exist).
+#[test]
+fn a_submission_without_its_server_or_token_is_refused_before_a_secret_is_made() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("ca-kg.seed.txt");
+    let commit = |extra: &[&str]| {
+        run(thidua()
+            .env_remove("THIDUA_TOKEN")
+            .args(["assign", "commit", "--covenant", SECOND, "--unit", "ca-kg"])
+            .arg("--secret-file")
+            .arg(&secret)
+            .args(extra))
+    };
+    let out = commit(&["--server", "http://127.0.0.1:1"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("cần mã API trong THIDUA_TOKEN để gửi") && err.contains("is needed to submit"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty(), "no commitment printed");
+    assert!(!secret.exists(), "no secret file left behind");
+    // Offline, the secret is made; its reveal without a server is refused as plainly.
+    assert!(commit(&[]).status.success());
+    let out = run(thidua()
+        .env_remove("THIDUA_TOKEN")
+        .args(["assign", "reveal", "--secret-file"])
+        .arg(&secret));
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("cần --server để gửi / --server is needed to submit"),
+        "{err}"
+    );
+}
+
 /// `thidua assign beacon` checks a drand round's signature on the leader's or secretariat's
 /// machine before anything is sent: drand's JSON for round 1000 (as drand serves it) gives the
 /// round's randomness; the same JSON named as another round, or an altered signature, is

@@ -239,20 +239,30 @@ impl SecretFile {
     }
 }
 
+impl ServerArgs {
+    /// The server and the token a submission needs, or the refusal naming what is missing:
+    /// asked before anything is made (a secret file) or read, so that a command that cannot
+    /// submit changes nothing.
+    fn submission(&self) -> anyhow::Result<(&str, &str)> {
+        let url = self.server.as_deref().context(
+            "cần --server để gửi / --server is needed to submit (e.g. https://thidua.cum12.example)",
+        )?;
+        let token = self.token.as_deref().context(
+            "cần mã API trong THIDUA_TOKEN để gửi (tạo tại trang /account; đặt bằng \
+             `read -rs THIDUA_TOKEN && export THIDUA_TOKEN`) / an API token in THIDUA_TOKEN (or \
+             --token) is needed to submit (made on the server's /account page)",
+        )?;
+        Ok((url, token))
+    }
+}
+
 /// Submits a year-end command as the token's user; returns the log index of its event.
 fn submit(
     server: &ServerArgs,
     command: &YearEndCommand,
     covenant: &CovenantId,
 ) -> anyhow::Result<u64> {
-    let url = server
-        .server
-        .as_deref()
-        .context("--server is needed to submit")?;
-    let token = server
-        .token
-        .as_deref()
-        .context("a token in THIDUA_TOKEN (or --token) is needed to submit")?;
+    let (url, token) = server.submission()?;
     let agent = http_agent(server.ca_file.as_deref())?;
     let body: serde_json::Value = agent
         .post(&format!(
@@ -292,6 +302,9 @@ fn signature_in_drand_json(text: &str, round: u64) -> anyhow::Result<String> {
 fn beacon(args: BeaconArgs) -> anyhow::Result<ExitCode> {
     use thidua_domain::yearend::beacon::QUICKNET;
     let covenant = CovenantId::parse(&args.covenant)?;
+    if args.server.server.is_some() {
+        args.server.submission()?;
+    }
     let signature = match (&args.signature, &args.drand_json) {
         (Some(s), _) => s.trim().to_ascii_lowercase(),
         (None, Some(src)) if src.starts_with("http://") || src.starts_with("https://") => {
@@ -337,6 +350,11 @@ fn commit(args: CommitArgs) -> anyhow::Result<ExitCode> {
         CovenantId::parse(&args.covenant)?,
         UnitId::parse(&args.unit)?,
     );
+    // A submission that cannot be made is refused before a secret is made: no secret file
+    // is left behind by a command that failed.
+    if args.server.server.is_some() {
+        args.server.submission()?;
+    }
     let secret = if args.existing {
         let s = SecretFile::read(&args.secret_file)?;
         if s.covenant != covenant || s.unit != unit {
@@ -382,6 +400,7 @@ fn commit(args: CommitArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn reveal(args: RevealArgs) -> anyhow::Result<ExitCode> {
+    args.server.submission()?;
     let secret = SecretFile::read(&args.secret_file)?;
     let index = submit(
         &args.server,
