@@ -2082,12 +2082,93 @@ fn witness_key_errors_are_named_as_the_keys() {
     assert!(!err.contains("witness state"), "{err}");
 }
 
+/// A witness run without the options it needs says which is missing and what it is, in both
+/// languages (it was "--server is required" in English alone); the same for a member's command
+/// reading a server's log without the log's key.
+#[test]
+fn missing_options_of_server_commands_are_said_in_both_languages() {
+    let dir = tempfile::tempdir().unwrap();
+    let said = |args: &[&str]| {
+        let out = thidua()
+            .env_remove("THIDUA_SERVER")
+            .env_remove("THIDUA_LOG_KEY")
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let err = said(&["witness"]);
+    assert!(
+        err.contains("thiếu --server") && err.contains("--server is required"),
+        "{err}"
+    );
+    let err = said(&["witness", "--server", "http://127.0.0.1:1"]);
+    assert!(
+        err.contains("thiếu --key") && err.contains("--key is required"),
+        "{err}"
+    );
+    let err = said(&["witness", "--server", "http://127.0.0.1:1", "--key", "k"]);
+    assert!(
+        err.contains("thiếu --state") && err.contains("--state is required"),
+        "{err}"
+    );
+    let err = said(&[
+        "figures",
+        "export",
+        "--covenant",
+        "giao-uoc-cum-12-2024",
+        "--server",
+        "http://127.0.0.1:1",
+    ]);
+    assert!(
+        err.contains("hãy cho khoá công khai của nhật ký bằng --log-key")
+            && err.contains("give the log's verifier key with --log-key"),
+        "{err}"
+    );
+}
+
+/// A state file `verify` cannot read or write is an error of that file, exit 1, never said as
+/// the log failing its verification ("KHÔNG KHỚP / VERIFICATION FAILED", which it was): the
+/// log it names verifies with `--no-state`.
+#[test]
+fn verify_says_a_state_file_it_cannot_use_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    append_events(&data, "2");
+    let key = log_key(&data);
+    let verify = |state: &[&std::ffi::OsStr]| {
+        thidua()
+            .args(["verify", "--log-key", &key, "--data"])
+            .arg(&data)
+            .args(state)
+            .output()
+            .unwrap()
+    };
+    let missing_dir = dir.path().join("missing").join("thidua-verify.state");
+    let corrupt = dir.path().join("corrupt.state");
+    std::fs::write(&corrupt, b"{not json").unwrap();
+    for state in [&missing_dir, &corrupt] {
+        let out = verify(&["--state".as_ref(), state.as_os_str()]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(
+            err.contains("không đọc hoặc ghi được tệp trạng thái")
+                && err.contains("cannot read or write the state file"),
+            "{err}"
+        );
+        assert!(!err.contains("VERIFICATION FAILED"), "{err}");
+    }
+    assert!(verify(&["--no-state".as_ref()]).status.success());
+}
+
 /// The console's account refusals are said in both languages, as the rest of the CLI.
 #[test]
 fn user_refusals_are_said_in_both_languages() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let add = |extra: &[&str], stdin: &str| {
+    let add = |extra: &[&str], stdin: &[u8]| {
         use std::io::Write;
         let mut child = thidua()
             .args(["user", "add", "quantri", "--name", "Nguyễn Văn Quản"])
@@ -2099,27 +2180,37 @@ fn user_refusals_are_said_in_both_languages() {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+        let _ = child.stdin.take().unwrap().write_all(stdin);
         let out = child.wait_with_output().unwrap();
         assert!(!out.status.success());
         String::from_utf8(out.stderr).unwrap()
     };
-    let err = add(&[], "mật khẩu đủ dài 2024\n");
+    let err = add(&[], "mật khẩu đủ dài 2024\n".as_bytes());
     assert!(
         err.contains("ở đây chỉ tạo quản trị viên") && err.contains("only administrators"),
         "{err}"
     );
-    let err = add(&["--admin"], "ngắn\n");
+    let err = add(&["--admin"], "ngắn\n".as_bytes());
     assert!(
         err.contains("Mật khẩu phải có ít nhất 10 ký tự.")
             && err.contains("the password must have at least 10 characters"),
         "{err}"
     );
-    let err = add(&["--admin"], "");
+    let err = add(&["--admin"], b"");
     assert!(
         err.contains("không có mật khẩu trên đầu vào chuẩn / no password on standard input"),
         "{err}"
     );
+    // A password in a legacy encoding (Latin-1 "mật khẩu" cannot be; this is not UTF-8): said
+    // as what it is, in both languages (it was the reader's English "stream did not contain
+    // valid UTF-8").
+    let err = add(&["--admin"], b"m\xe2t kh\xe2u 2024 \xff\n");
+    assert!(
+        err.contains("mật khẩu trên đầu vào chuẩn không phải văn bản UTF-8")
+            && err.contains("the password on standard input is not UTF-8 text"),
+        "{err}"
+    );
+    assert!(!err.contains("stream did not contain"), "{err}");
     assert!(!data.exists(), "nothing created");
 }
 

@@ -52,7 +52,19 @@ fn read_password() -> anyhow::Result<String> {
         first
     } else {
         let mut line = String::new();
-        std::io::stdin().lock().read_line(&mut line)?;
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::InvalidData => anyhow::anyhow!(
+                    "mật khẩu trên đầu vào chuẩn không phải văn bản UTF-8: không đổi gì / the \
+                     password on standard input is not UTF-8 text: nothing changed"
+                ),
+                _ => anyhow::Error::new(e).context(
+                    "không đọc được mật khẩu trên đầu vào chuẩn / cannot read the password on \
+                     standard input",
+                ),
+            })?;
         line.trim_end_matches(['\r', '\n']).to_owned()
     };
     anyhow::ensure!(

@@ -142,10 +142,11 @@ impl ServerLogArgs {
     ) -> anyhow::Result<Checked> {
         let url = self.server.as_deref().context("--server")?;
         let key = self.log_key.as_deref().with_context(|| {
+            let page = format!("{}/transparency", url.trim_end_matches('/'));
             format!(
-                "give the log's verifier key with --log-key (shown on {}/transparency; \
-                 better checked with a second source)",
-                url.trim_end_matches('/')
+                "hãy cho khoá công khai của nhật ký bằng --log-key (có trên {page}; nên đối \
+                 chiếu qua một kênh khác) / give the log's verifier key with --log-key (shown on \
+                 {page}; better checked with a second source)"
             )
         })?;
         let log_key = parse_log_key(key).map_err(anyhow::Error::msg)?;
@@ -570,6 +571,16 @@ fn failed(e: VerifyError, server: bool, client: &dyn LogClient) -> ExitCode {
         VerifyError::Client(e) => {
             errln!("{} ({})", unreadable(&e, server), client.describe());
             ExitCode::from(EXIT_UNREADABLE)
+        }
+        // The state file could not be read or written: an error of this machine's file, said
+        // as such, never as the log failing its verification (exit 1, as every other error).
+        e @ VerifyError::State { .. } => {
+            errln!(
+                "lỗi / error: không đọc hoặc ghi được tệp trạng thái (--state; --no-state để \
+                 không dùng) / cannot read or write the state file (--state; --no-state to do \
+                 without): {e}"
+            );
+            ExitCode::from(EXIT_FAILED)
         }
         e => {
             errln!(

@@ -159,17 +159,34 @@ pub fn run(args: WitnessArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn cosign(args: WitnessArgs) -> anyhow::Result<ExitCode> {
-    let server = args.server.context("--server is required")?;
-    let key_path = args.key.context("--key is required")?;
-    let state = args.state.context("--state is required")?;
+    let server = args.server.context(
+        "thiếu --server: máy chủ của nhật ký cần đồng ký / --server is required: the log's \
+         server (or a subcommand: keygen, register, policy; see --help)",
+    )?;
+    let key_path = args.key.context(
+        "thiếu --key: tệp khoá nhân chứng (`thidua witness keygen`) / --key is required: the \
+         witness key file (`thidua witness keygen`)",
+    )?;
+    let state = args.state.context(
+        "thiếu --state: tệp ghi bản chốt sổ đã đồng ký gần nhất / --state is required: the file \
+         that keeps the last checkpoint this witness cosigned",
+    )?;
     let key = load_key_file(&key_path)?;
     let log_key = match (args.log_key, args.trust) {
         (Some(k), _) => parse_log_key(&k).map_err(anyhow::Error::msg)?,
         (None, Some(t)) => Trust::load(&t)
             .map_err(anyhow::Error::msg)?
             .log
-            .context("the trust file has no `log` line")?,
-        (None, None) => anyhow::bail!("give the log's key with --log-key or --trust"),
+            .with_context(|| {
+                format!(
+                    "tệp tin cậy {} không có dòng `log` / the trust file has no `log` line",
+                    t.display()
+                )
+            })?,
+        (None, None) => anyhow::bail!(
+            "hãy cho khoá công khai của nhật ký bằng --log-key hoặc --trust / give the log's \
+             key with --log-key or --trust"
+        ),
     };
     let unit = match args.unit {
         Some(u) => u,
@@ -202,7 +219,10 @@ fn cosign(args: WitnessArgs) -> anyhow::Result<ExitCode> {
             }
             Err(e @ WitnessError::Fork { .. }) => {
                 errln!("!!! CẢNH BÁO / WARNING: {e}");
-                errln!("!!! Do not cosign this log. Send the evidence files to every member unit.");
+                errln!(
+                    "!!! Không đồng ký nhật ký này. Gửi các tệp bằng chứng cho mọi đơn vị thành \
+                     viên / do not cosign this log. Send the evidence files to every member unit."
+                );
                 return Ok(ExitCode::from(EXIT_FORK));
             }
             // The log recorded the end of this witness's unit: its key counts for no later
