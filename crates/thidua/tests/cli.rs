@@ -2163,6 +2163,101 @@ fn verify_says_a_state_file_it_cannot_use_as_such() {
     assert!(verify(&["--no-state".as_ref()]).status.success());
 }
 
+/// Sends SIGTERM to `child` and waits (at most 30 s) for it to end.
+#[cfg(unix)]
+fn terminate(child: &mut Child) -> std::process::ExitStatus {
+    let sent = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if started.elapsed() > Duration::from_secs(30) {
+            let _ = child.kill();
+            panic!("still serving 30 s after SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// `thidua serve` stops gracefully on SIGTERM — what `systemctl stop`, `docker stop` and
+/// `kill` send — as on Ctrl-C: exit status 0 (it was killed by the signal, status 143), even
+/// when the signal comes as soon as the server says where it serves.
+#[cfg(unix)]
+#[test]
+fn serve_stops_gracefully_on_sigterm() {
+    use std::os::unix::process::ExitStatusExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    append_events(&data, "2");
+    let mut child = thidua()
+        .args(["serve", "--bind", "127.0.0.1:0", "--data"])
+        .arg(&data)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The reader stays open until the server has ended.
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    assert!(
+        lines.any(|l| l.unwrap().contains("http://")),
+        "the server did not start"
+    );
+    let status = terminate(&mut child);
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert_eq!(
+        status.signal(),
+        None,
+        "killed by the signal: {status:?} {err}"
+    );
+    assert_eq!(status.code(), Some(0), "{err}");
+    drop(lines);
+}
+
+/// A server whose standard output nobody reads (`thidua serve | head -1` once `head` is gone, a
+/// closed pipe) loses what it says there and serves on: it panicked (exit 101) on its first
+/// line, the log key, and never served.
+#[cfg(unix)]
+#[test]
+fn serve_outlives_a_closed_standard_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    // With its administrator: no bootstrap token to print (thidua-web prints that one).
+    assert!(add_admin(&data, "mật khẩu quản trị 2024").status.success());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let mut child = thidua()
+        .args(["serve", "--bind", &format!("127.0.0.1:{port}"), "--data"])
+        .arg(&data)
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let address = format!("127.0.0.1:{port}");
+    while std::net::TcpStream::connect(&address).is_err() {
+        if let Some(status) = child.try_wait().unwrap() {
+            let mut err = String::new();
+            std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+            panic!("the server ended ({status:?}) instead of serving: {err}");
+        }
+        assert!(started.elapsed() < Duration::from_secs(60), "never served");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(http_get(&address, "/transparency").starts_with("HTTP/1.1 200"));
+    assert_eq!(terminate(&mut child).code(), Some(0));
+}
+
 /// The console's account refusals are said in both languages, as the rest of the CLI.
 #[test]
 fn user_refusals_are_said_in_both_languages() {

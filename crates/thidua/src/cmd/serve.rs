@@ -1,4 +1,5 @@
-//! `thidua serve` and `thidua demo`: open (or create) the log and serve HTTP until Ctrl-C.
+//! `thidua serve` and `thidua demo`: open (or create) the log and serve HTTP until Ctrl-C or
+//! SIGTERM.
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -7,7 +8,7 @@ use std::time::Duration;
 
 use thidua_store::accounts::AccountStore;
 
-use crate::output::errln;
+use crate::output::{errln, sayln};
 use crate::storage::StoreArgs;
 use crate::{demo, demo_witness};
 
@@ -146,7 +147,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             )?;
             demo::load(&service, &*stores.accounts)?.write(&args.store.data)?;
             demo_witness::register(&service, &args.store.data)?;
-            println!("Đã nạp dữ liệu minh hoạ Cụm thi đua số 12 / loaded the Cluster No. 12 demonstration");
+            sayln!("Đã nạp dữ liệu minh hoạ Cụm thi đua số 12 / loaded the Cluster No. 12 demonstration")?;
         }
         // A log the demonstration did not load (another database given with --database).
         anyhow::ensure!(
@@ -155,7 +156,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             args.store.data.display(),
             service.read().size
         );
-        print_demo_accounts(&args.store.data);
+        print_demo_accounts(&args.store.data)?;
         // The demonstration's two witnesses cosign as real ones would (marked as such).
         if let Some(w) = demo_witness::DemoWitnesses::open(
             service.clone(),
@@ -166,10 +167,10 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             w.spawn(Duration::from_secs(2));
         }
     }
-    println!(
+    sayln!(
         "Khoá công khai của nhật ký / log verifier key: {}",
         service.key().verifier_key()
-    );
+    )?;
     if let Some(warning) = thidua_transparency::cosign::retired_quorum_warning() {
         errln!("{warning}");
     }
@@ -204,20 +205,52 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         },
     );
     let size = service.read().size;
-    runtime.block_on(thidua_web::serve_witnessed(
-        service,
-        stores.accounts,
-        config,
-        Some(log_api),
-        Some(thidua_web::Witnessing::new(stores.witnesses)),
-        move |addr| {
-            println!("Thi Đua: http://{addr}/ ({size} sự kiện / events)");
-        },
-        async {
-            let _ = tokio::signal::ctrl_c().await;
-        },
-    ))?;
+    runtime.block_on(async {
+        // The signals are caught from here on, before the address is announced: a stop asked
+        // as soon as the server says it serves is a graceful one too.
+        let stop = stop_requested()?;
+        thidua_web::serve_witnessed(
+            service,
+            stores.accounts,
+            config,
+            Some(log_api),
+            Some(thidua_web::Witnessing::new(stores.witnesses)),
+            // A standard output nobody reads any more (`thidua serve | head -3`) loses the
+            // line; the server goes on serving.
+            move |addr| {
+                let _ = sayln!("Thi Đua: http://{addr}/ ({size} sự kiện / events)");
+            },
+            stop,
+        )
+        .await
+    })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// What resolves when the operator asks the server to stop: Ctrl-C (SIGINT) or, on Unix,
+/// SIGTERM — what `systemctl stop`, `docker stop` and `kill` send — so that either ends the
+/// server gracefully (requests in flight finished, exit status 0) rather than killing it
+/// mid-request. The handlers are installed when this is called (inside the runtime), not
+/// when the future is first polled.
+#[cfg(unix)]
+fn stop_requested() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {}
+            _ = terminate.recv() => {}
+        }
+    })
+}
+
+/// [`stop_requested`] where only Ctrl-C is known.
+#[cfg(not(unix))]
+fn stop_requested() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }
 
 /// A listener on `address`, or the error saying the address cannot be listened on.
@@ -236,26 +269,28 @@ impl thidua_transparency::EntryAccess for ReadAsTheCaller {
     }
 }
 
-fn print_demo_accounts(data: &std::path::Path) {
-    println!("Tài khoản minh hoạ (người và tài khoản đều là giả định) / demonstration accounts (invented):");
+/// The demonstration's accounts, password and pages, on standard output (a closed one loses
+/// them: the server goes on).
+fn print_demo_accounts(data: &std::path::Path) -> std::io::Result<()> {
+    sayln!("Tài khoản minh hoạ (người và tài khoản đều là giả định) / demonstration accounts (invented):")?;
     for account in demo::accounts() {
-        println!(
+        sayln!(
             "  {:<14} {:<28} {}",
             account.user,
             account.role.to_string(),
             account.name
-        );
+        )?;
     }
-    println!("  Mật khẩu / password: {}", demo::DEMO_PASSWORD);
-    println!(
+    sayln!("  Mật khẩu / password: {}", demo::DEMO_PASSWORD)?;
+    sayln!(
         "Tổng kết năm 2024 / the 2024 year-end: /covenants/{c}/yearend, kết quả / results: /covenants/{c}/results",
         c = demo::COVENANT
-    );
-    println!(
+    )?;
+    sayln!(
         "Tiến độ và điểm tạm tính / progress and provisional scores: /covenants/{c}/progress; các cụm / every cluster (giám sát / supervisors): /progress",
         c = demo::COVENANT
-    );
-    println!(
+    )?;
+    sayln!(
         "Bỏ phiếu đang mở / open vote: /elections/{v}; sau khi đóng vòng, đơn vị giữ khoá giải mã \
          bằng / once the round is closed, trustees decrypt with: THIDUA_TOKEN=… thidua trustee \
          decrypt --server URL --election {v} --unit ca-kg --state {} (mã API trong biến môi \
@@ -265,7 +300,8 @@ fn print_demo_accounts(data: &std::path::Path) {
             .join("ca-kg.json")
             .display(),
         v = crate::demo_vote::OPEN_VOTE
-    );
+    )?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! `thidua witness`: a member unit's witness. Without a subcommand it checks the server's newest
 //! checkpoint against the last one it cosigned and cosigns it; `keygen` creates its key file;
 //! `register` records a unit's witness key in the log (operator tool on the server's database).
-use crate::output::errln;
+use crate::output::{errln, sayln};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -101,7 +101,7 @@ pub fn run(args: WitnessArgs) -> anyhow::Result<ExitCode> {
     match args.command {
         Some(WitnessCommand::Keygen { name, out }) => {
             let key = create_key_file(&out, &name)?;
-            println!("{}", key.verifier().to_key_string());
+            sayln!("{}", key.verifier().to_key_string())?;
             errln!(
                 "Đã tạo / created {} (mode 0600). Lãnh đạo đơn vị ghi dòng trên vào nhật ký / the \
                  unit's leader registers the line above: thidua witness register --unit UNIT \
@@ -127,10 +127,10 @@ pub fn run(args: WitnessArgs) -> anyhow::Result<ExitCode> {
                     key: verifier_key,
                 },
             )?;
-            println!(
+            sayln!(
                 "Đã ghi khoá nhân chứng của {unit} / registered the witness key of {unit} at log index {}",
                 receipt.first_index
-            );
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         Some(WitnessCommand::Policy {
@@ -148,10 +148,10 @@ pub fn run(args: WitnessArgs) -> anyhow::Result<ExitCode> {
             let n = witnesses.len();
             let receipt =
                 service.execute(&actor, Command::SetWitnessPolicy { witnesses, quorum })?;
-            println!(
+            sayln!(
                 "Đã ghi: {quorum} trong {n} nhân chứng / recorded: {quorum} of {n} witnesses, at log index {}",
                 receipt.first_index
-            );
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         None => cosign(args),
@@ -211,10 +211,11 @@ fn cosign(args: WitnessArgs) -> anyhow::Result<ExitCode> {
             .as_secs();
         let code = match witness.run(&client, now) {
             Ok(done) => {
-                println!(
+                sayln!(
                     "Đã đồng ký / cosigned {server} at size {} (previously {}) as {unit}",
-                    done.size, done.previous
-                );
+                    done.size,
+                    done.previous
+                )?;
                 ExitCode::SUCCESS
             }
             Err(e @ WitnessError::Fork { .. }) => {
