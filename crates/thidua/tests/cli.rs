@@ -1650,6 +1650,83 @@ fn a_closed_standard_error_never_makes_a_command_panic() {
     assert_eq!(run(&["log", "--data", "missing"], false), Some(1));
 }
 
+/// A standard output whose reader is gone (`thidua … | head -c 10`, a closed pipe) loses what
+/// a command prints there, never its work or its exit status: `migrate`, `user add`,
+/// `assign commit` and `assign beacon` panicked (exit 101, a backtrace) on their first line —
+/// after creating the database, the administrator or the secret file.
+#[test]
+fn a_closed_standard_output_never_makes_a_command_panic() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str], stdin: Option<&str>| {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let mut child = thidua()
+            .args(args)
+            .current_dir(dir.path())
+            .stdin(Stdio::piped())
+            .stdout(writer)
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut input = child.stdin.take().unwrap();
+        if let Some(text) = stdin {
+            writeln!(input, "{text}").unwrap();
+        }
+        drop(input);
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+    };
+    run(&["migrate", "--data", "data"], None);
+    run(
+        &[
+            "user",
+            "add",
+            "quantri",
+            "--name",
+            "Nguyễn Văn Quản",
+            "--admin",
+            "--data",
+            "data",
+        ],
+        Some("mật khẩu quản trị 2024"),
+    );
+    run(
+        &[
+            "assign",
+            "commit",
+            "--covenant",
+            "giao-uoc-cum-12-2024",
+            "--unit",
+            "ca-kg",
+            "--secret-file",
+            "ca-kg.seed.txt",
+        ],
+        None,
+    );
+    assert!(dir.path().join("ca-kg.seed.txt").is_file());
+    run(
+        &[
+            "assign",
+            "beacon",
+            "--covenant",
+            "giao-uoc-cum-12-2024",
+            "--round",
+            "1000",
+            "--signature",
+            "b44679b9a59af2ec876b1a6b1ad52ea9b1615fc3982b19576350f93447cb1125e342b73a8dd2bacbe47e4b6b63ed5e39",
+        ],
+        None,
+    );
+    let users = events(&dir.path().join("data"))
+        .iter()
+        .filter(|e| matches!(e.payload, Payload::UserRegistered { .. }))
+        .count();
+    assert_eq!(users, 1, "the administrator was created");
+}
+
 /// Runs `cmd` to its end, or kills it after `secs` seconds (a server that should have refused
 /// to start) and fails.
 fn output_within(cmd: &mut Command, secs: u64) -> std::process::Output {

@@ -19,7 +19,7 @@
 //! the round's signature (given, or from drand's JSON for the round: a file, or fetched from a
 //! drand server such as `https://api.drand.sh/{chain}/public/{round}`), checks it against the
 //! network's pinned public key on this machine, and submits it.
-use crate::output::errln;
+use crate::output::{errln, sayln};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -325,7 +325,7 @@ fn beacon(args: BeaconArgs) -> anyhow::Result<ExitCode> {
     let value = QUICKNET
         .verify(args.round, &signature)
         .with_context(|| format!("round {} of drand quicknet", args.round))?;
-    println!("{}", hex::encode(value));
+    sayln!("{}", hex::encode(value))?;
     errln!(
         "Chữ ký đúng / the signature verifies under quicknet's public key; the value above is \
          mixed into the seed"
@@ -376,7 +376,7 @@ fn commit(args: CommitArgs) -> anyhow::Result<ExitCode> {
         s
     };
     let commitment = secret.commitment();
-    println!("{commitment}");
+    sayln!("{commitment}")?;
     if args.server.server.is_none() {
         errln!(
             "Dán mã cam kết trên vào trang tổng kết năm, hoặc chạy lại với --existing --server \
@@ -411,10 +411,11 @@ fn reveal(args: RevealArgs) -> anyhow::Result<ExitCode> {
         },
         &secret.covenant,
     )?;
-    println!(
+    sayln!(
         "Đã công bố / revealed {}'s seed for {} at record {index}",
-        secret.unit, secret.covenant
-    );
+        secret.unit,
+        secret.covenant
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -456,11 +457,11 @@ pub fn run(args: AssignArgs) -> anyhow::Result<ExitCode> {
         .review(&covenant)
         .with_context(|| covenant.to_string())?;
     let Some((drawn, index)) = &review.drawn else {
-        println!(
+        sayln!(
             "Chưa bốc thăm / not drawn yet ({} of {} units revealed)",
             review.reveals.len(),
             review.members.len()
-        );
+        )?;
         return Ok(ExitCode::SUCCESS);
     };
     let recomputed = draws.map(|draws| {
@@ -481,9 +482,9 @@ pub fn run(args: AssignArgs) -> anyhow::Result<ExitCode> {
             "decided": review.decided.as_ref().map(|(d, i)| serde_json::json!({"event": i, "decision": d})),
             "verified": same,
         });
-        println!("{v}");
+        sayln!("{v}")?;
     } else {
-        print_draw(&state, review, drawn, *index);
+        print_draw(&state, review, drawn, *index)?;
     }
     Ok(match same {
         Some(false) => {
@@ -492,7 +493,7 @@ pub fn run(args: AssignArgs) -> anyhow::Result<ExitCode> {
         }
         Some(true) => {
             if !args.json {
-                println!("Tính lại từ nhật ký: khớp / recomputed from the log: identical");
+                sayln!("Tính lại từ nhật ký: khớp / recomputed from the log: identical")?;
             }
             ExitCode::SUCCESS
         }
@@ -500,68 +501,70 @@ pub fn run(args: AssignArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
+/// The draw as the log holds it, on standard output (a closed one loses it quietly).
 fn print_draw(
     state: &thidua_domain::State,
     review: &thidua_domain::yearend::Review,
     drawn: &thidua_domain::yearend::AssignmentDrawn,
     index: u64,
-) {
+) -> std::io::Result<()> {
     let name = |u: &thidua_domain::UnitId| {
         state
             .units
             .get(u)
             .map_or(u.to_string(), |x| format!("{} ({u})", x.name))
     };
-    println!(
+    sayln!(
         "Bốc thăm / draw: event {index}, covenant {}",
         review.schedule.covenant
-    );
-    println!("  năm / year     {}", review.year);
-    println!("  cụm / cluster  {}", review.cluster);
+    )?;
+    sayln!("  năm / year     {}", review.year)?;
+    sayln!("  cụm / cluster  {}", review.cluster)?;
     for u in &review.members {
         match review.reveals.get(u) {
-            Some(v) => println!("  công bố / reveal  {u}  {v}"),
-            None => println!("  công bố / reveal  {u}  THIẾU / MISSING (constant)"),
+            Some(v) => sayln!("  công bố / reveal  {u}  {v}")?,
+            None => sayln!("  công bố / reveal  {u}  THIẾU / MISSING (constant)")?,
         }
     }
     if let Some(b) = &review.beacon {
-        println!(
+        sayln!(
             "  beacon drand      round {} {}",
             b.round,
             b.value().as_deref().unwrap_or("(chưa ghi / not recorded)")
-        );
+        )?;
     }
-    println!("  hạt giống / seed  {}", drawn.seed);
-    println!("  bốc lại / redraws {}", drawn.redraws);
+    sayln!("  hạt giống / seed  {}", drawn.seed)?;
+    sayln!("  bốc lại / redraws {}", drawn.redraws)?;
     if !drawn.relaxed.is_empty() {
-        println!("  nới / relaxed     {}", drawn.relaxed.join(", "));
+        sayln!("  nới / relaxed     {}", drawn.relaxed.join(", "))?;
     }
     if let Some(why) = &drawn.infeasible {
-        println!("  KHÔNG CÓ PHÂN CÔNG / NO ASSIGNMENT: {why}");
+        sayln!("  KHÔNG CÓ PHÂN CÔNG / NO ASSIGNMENT: {why}")?;
         for (u, left, needed) in rules::draw_blockers(review) {
-            println!(
+            sayln!(
                 "  chặn / blocked by: {} — {left} đơn vị không xung đột, cần {needed} / {left} units without a conflict, {needed} needed",
                 name(&u)
-            );
+            )?;
         }
     }
     let pairs = review.pairs();
-    print_last_year(state, review, &pairs, &name);
+    print_last_year(state, review, &pairs, &name)?;
     match &review.decided {
         Some((d, at)) => {
-            println!("  phân công do thư ký cụm quyết định / assignment decided by the secretariat (event {at}): {}", d.reason);
+            sayln!("  phân công do thư ký cụm quyết định / assignment decided by the secretariat (event {at}): {}", d.reason)?;
             for b in &d.acknowledged {
-                println!(
+                sayln!(
                     "  vi phạm đã xác nhận / rule broken, acknowledged: {}",
                     rules::describe_breach(state, b)
-                );
+                )?;
             }
         }
-        None => println!("  phân công / assignment:"),
+        None => sayln!("  phân công / assignment:")?,
     }
     for p in pairs {
-        println!("  {} → {}", name(&p.inspector), name(&p.inspected));
+        sayln!("  {} → {}", name(&p.inspector), name(&p.inspected))?;
     }
+    Ok(())
 }
 
 /// Last year's pairs as the final assignment (the draw's, or the secretariat's decision) treats
@@ -571,11 +574,12 @@ fn print_last_year(
     review: &thidua_domain::yearend::Review,
     pairs: &[thidua_domain::yearend::Pair],
     name: &dyn Fn(&UnitId) -> String,
-) {
+) -> std::io::Result<()> {
     let last_year = thidua_domain::yearend::state::last_year_pairs(state, review);
     for line in last_year_lines(&last_year, pairs, name) {
-        println!("  {line}");
+        sayln!("  {line}")?;
     }
+    Ok(())
 }
 
 /// One line per last year's pair: avoided by `pairs`, or kept in them.

@@ -1,6 +1,7 @@
 //! `thidua migrate`: runs the database migrations and exits (they also run at every start).
 use std::process::ExitCode;
 
+use crate::output::sayln;
 use crate::storage::StoreArgs;
 
 #[derive(clap::Args)]
@@ -15,10 +16,10 @@ pub fn run(args: MigrateArgs) -> anyhow::Result<ExitCode> {
     if new {
         args.store.say_created();
     }
-    println!(
+    sayln!(
         "Cơ sở dữ liệu đã cập nhật / database is up to date ({}, {} events)",
         store.backend(),
         store.size()?
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }

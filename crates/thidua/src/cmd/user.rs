@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use thidua_domain::{Text, UserId};
 
+use crate::output::sayln;
 use crate::storage::StoreArgs;
 
 #[derive(clap::Args)]
@@ -125,7 +126,7 @@ pub fn run(args: UserArgs) -> anyhow::Result<ExitCode> {
                 &password,
             )
             .map_err(account_error)?;
-            println!("Đã tạo quản trị viên {user} / administrator {user} created");
+            sayln!("Đã tạo quản trị viên {user} / administrator {user} created")?;
         }
         UserAction::Passwd { user, store } => {
             let user = UserId::parse(&user)?;
@@ -137,7 +138,7 @@ pub fn run(args: UserArgs) -> anyhow::Result<ExitCode> {
             let password = read_password()?;
             thidua_web::accounts::set_password(&*stores.accounts, &service, &user, &password)
                 .map_err(account_error)?;
-            println!("Đã đặt lại mật khẩu của {user} / password of {user} reset");
+            sayln!("Đã đặt lại mật khẩu của {user} / password of {user} reset")?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -17,7 +17,7 @@
 //!
 //! Both talk HTTP(S) through the client every command uses
 //! ([`thidua_transparency::client::http_agent`], `--ca-file`).
-use crate::output::errln;
+use crate::output::{errln, sayln};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -520,26 +520,26 @@ pub fn run_vote(args: VoteArgs) -> anyhow::Result<ExitCode> {
         unit,
         ballot: Box::new(ballot),
     })?;
-    println!("Biên nhận / receipt");
-    println!("  mã băm phiếu / ballot hash   {hash}");
-    println!("  số thứ tự trong sổ / record  {index}");
-    println!(
+    sayln!("Biên nhận / receipt")?;
+    sayln!("  mã băm phiếu / ballot hash   {hash}")?;
+    sayln!("  số thứ tự trong sổ / record  {index}")?;
+    sayln!(
         "  kiểm tra / check             {}/elections/{}/receipt?index={index}&hash={hash}",
         args.conn.server.trim_end_matches('/'),
         args.conn.election
-    );
+    )?;
     // The key this vote checked the log with; the token is read from THIDUA_TOKEN.
-    println!(
+    sayln!(
         "  hoặc / or                    thidua verify --no-state --server {} --log-key '{}' \
          --receipt {index}:{hash}   (THIDUA_TOKEN: mã API của lãnh đạo / the leader's API token)",
         args.conn.server.trim_end_matches('/'),
         api.log_key()?
-    );
+    )?;
     if let Some(earlier) = replaced {
-        println!(
+        sayln!(
             "  thay phiếu trước / replaces   the ballot at record {earlier}, which no longer \
              counts (phiếu đó không còn được tính)"
-        );
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -613,7 +613,7 @@ fn next_message(
     let c = &e.ceremony;
     let n = e.members.len();
     let waiting = |what: &str, have: usize| {
-        println!("Đang chờ / waiting: {have}/{n} {what}");
+        sayln!("Đang chờ / waiting: {have}/{n} {what}")?;
         Ok(None)
     };
     let Some(TrusteeFile { mut trustee, .. }) = file else {
@@ -642,7 +642,7 @@ fn next_message(
             }
         }
         _ if e.keys().is_some() => {
-            println!("Khoá bỏ phiếu đã tạo xong / the ceremony is complete");
+            sayln!("Khoá bỏ phiếu đã tạo xong / the ceremony is complete")?;
             return Ok(None);
         }
         _ => return waiting("confirmations", c.confirmed.len()),
@@ -692,7 +692,7 @@ fn trustee_step(conn: &Connection, path: &Path) -> anyhow::Result<ExitCode> {
                     unit,
                     message,
                 })?;
-                println!("Đã gửi lại / posted again: {step} at record {index}");
+                sayln!("Đã gửi lại / posted again: {step} at record {index}")?;
             }
             save_trustee(path, f)?;
             return Ok(ExitCode::SUCCESS);
@@ -714,7 +714,7 @@ fn trustee_step(conn: &Connection, path: &Path) -> anyhow::Result<ExitCode> {
     })?;
     file.pending = None;
     save_trustee(path, &file)?;
-    println!("Đã gửi / posted: {step} at record {index}");
+    sayln!("Đã gửi / posted: {step} at record {index}")?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -766,7 +766,7 @@ fn trustee_decrypt(conn: &Connection, path: &Path, round: Option<u32>) -> anyhow
         unit,
         shares,
     })?;
-    println!("Đã gửi phần giải mã / posted the decryption shares at record {index}");
+    sayln!("Đã gửi phần giải mã / posted the decryption shares at record {index}")?;
     Ok(ExitCode::SUCCESS)
 }
 
