@@ -2206,6 +2206,32 @@ fn missing_options_of_server_commands_are_said_in_both_languages() {
     );
 }
 
+/// `thidua doc check --file COPY` reads the copy before the server's log is fetched and
+/// verified: a mistyped file name is said at once, as what it is (it was said only after the
+/// whole log was checked, and with the server down the operator heard of the server only).
+#[test]
+fn doc_check_reads_the_copy_before_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = thidua()
+        .args(["doc", "check", "--sha256", &"0".repeat(64), "--file"])
+        .arg(dir.path().join("giao-uoc.pdf"))
+        .args(["--server", "http://127.0.0.1:1"])
+        .args([
+            "--log-key",
+            "thidua.local/log+d01d4310+AfHklYXF+6vB6npd3YIFA9dyGwwbclk0kiFRAzc3QQ1r",
+        ])
+        .env("THIDUA_TOKEN", "thd_0123456789")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("không đọc được / cannot read") && err.contains("giao-uoc.pdf"),
+        "{err}"
+    );
+    assert!(!err.contains("cannot reach the server"), "{err}");
+}
+
 /// A state file `verify` cannot read or write is an error of that file, exit 1, never said as
 /// the log failing its verification ("KHÔNG KHỚP / VERIFICATION FAILED", which it was): the
 /// log it names verifies with `--no-state`.

@@ -353,7 +353,8 @@ fn a_member_recomputes_the_year_from_the_log_it_reads_and_finds_a_forged_result(
     ]);
     assert!(!out.status.success());
     assert!(
-        text(&out.stderr).contains("MISMATCH"),
+        text(&out.stderr).contains("KHÔNG KHỚP / MISMATCH: giao-uoc-sua.pdf không phải bản PDF")
+            && text(&out.stderr).contains("is not the PDF or DOCX"),
         "{}",
         text(&out.stderr)
     );

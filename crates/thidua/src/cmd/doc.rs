@@ -593,6 +593,14 @@ fn check(
     sha256: &str,
     file: Option<&std::path::Path>,
 ) -> anyhow::Result<ExitCode> {
+    // The copy is read first: a mistyped --file is said before the whole log is fetched and
+    // verified.
+    let copy = file
+        .map(|path| {
+            std::fs::read(path)
+                .with_context(|| format!("không đọc được / cannot read {}", path.display()))
+        })
+        .transpose()?;
     let served = std::cell::RefCell::new(None);
     let content = |d: &IssuedDocument| {
         let bytes = super::verify::served_content(log, &d.sha256)?;
@@ -646,11 +654,9 @@ fn check(
             this = thidua_docs::model::EDITION
         )?,
     }
-    let Some(path) = file else {
+    let (Some(path), Some(copy)) = (file, copy) else {
         return Ok(ExitCode::SUCCESS);
     };
-    let copy = std::fs::read(path)
-        .with_context(|| format!("không đọc được / cannot read {}", path.display()))?;
     let line = thidua_docs::issue::issued_line(record);
     for f in [Format::Pdf, Format::Docx] {
         if render(&document, &line, f).map_err(|e| anyhow!("{e}"))? == copy {
@@ -662,7 +668,8 @@ fn check(
         }
     }
     anyhow::bail!(
-        "KHÔNG KHỚP / MISMATCH: {} is not the PDF or DOCX of document {sha256}",
-        path.display()
+        "KHÔNG KHỚP / MISMATCH: {path} không phải bản PDF hay DOCX của văn bản {sha256} / {path} \
+         is not the PDF or DOCX of document {sha256}",
+        path = path.display()
     )
 }
