@@ -193,6 +193,18 @@ fn the_demonstration_year_gives_its_documents() {
     assert!(!early.status.success());
     let err = String::from_utf8_lossy(&early.stderr);
     assert!(err.contains(&format!("before {today}")), "{err}");
+    // A day that does not exist is said so, in both languages.
+    let no_day = doc(
+        &[&["year-report"][..], &cov, &["--date", "31/02/2024"]].concat(),
+        "no-day.pdf",
+    );
+    assert_eq!(no_day.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&no_day.stderr);
+    assert!(
+        err.contains("không phải một ngày có thật dạng dd/mm/yyyy")
+            && err.contains("not a real day written dd/mm/yyyy"),
+        "{err}"
+    );
     let cases: [(Vec<&str>, &str, &str); 5] = [
         (
             [
@@ -626,6 +638,27 @@ fn a_submission_without_its_server_or_token_is_refused_before_a_secret_is_made()
         err.contains("cần --server để gửi / --server is needed to submit"),
         "{err}"
     );
+    // A file that is no secret file is said so, in both languages, before anything is sent.
+    let other = dir.path().join("ghi-chu.txt");
+    std::fs::write(&other, "tag: ghi chú\n").unwrap();
+    let out = run(thidua()
+        .env("THIDUA_TOKEN", "thd_0123456789")
+        .args([
+            "assign",
+            "reveal",
+            "--server",
+            "http://127.0.0.1:1",
+            "--secret-file",
+        ])
+        .arg(&other));
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("không phải tệp bí mật thidua-commit/v1")
+            && err.contains("not a thidua-commit/v1 secret file"),
+        "{err}"
+    );
+    assert!(!err.contains("cannot reach"), "{err}");
 }
 
 /// `thidua assign beacon` checks a drand round's signature on the leader's or secretariat's
@@ -660,14 +693,19 @@ fn thidua_assign_beacon_checks_the_round_against_drands_public_key() {
     assert_eq!(value.trim(), hex::encode(sha2::Sha256::digest(sig)));
     let other = beacon("1001", &["--drand-json", path]);
     assert!(!other.status.success());
-    assert!(String::from_utf8_lossy(&other.stderr).contains("not of round 1001"));
+    let said = String::from_utf8_lossy(&other.stderr);
+    assert!(
+        said.contains("không phải vòng 1001") && said.contains("not of round 1001"),
+        "{said}"
+    );
     let altered = beacon(
         "1000",
         &["--signature", "a44679b9a59af2ec876b1a6b1ad52ea9b1615fc3982b19576350f93447cb1125e342b73a8dd2bacbe47e4b6b63ed5e39"],
     );
     assert!(!altered.status.success());
     assert!(
-        String::from_utf8_lossy(&altered.stderr).contains("round 1000 of drand quicknet"),
+        String::from_utf8_lossy(&altered.stderr).contains("chữ ký không đúng: vòng 1000")
+            && String::from_utf8_lossy(&altered.stderr).contains("round 1000 of drand quicknet"),
         "{}",
         String::from_utf8_lossy(&altered.stderr)
     );

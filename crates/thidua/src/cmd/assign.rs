@@ -181,23 +181,26 @@ impl SecretFile {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            let (k, v) = line
-                .split_once(':')
-                .with_context(|| format!("not a 'key: value' line: {line}"))?;
+            let (k, v) = line.split_once(':').with_context(|| {
+                format!("dòng không có dạng «khoá: giá trị» / not a 'key: value' line: {line}")
+            })?;
             fields.insert(k.trim(), v.trim());
         }
         let get = |k: &str| {
-            fields
-                .get(k)
-                .copied()
-                .with_context(|| format!("the secret file has no '{k}:' line"))
+            fields.get(k).copied().with_context(|| {
+                format!("tệp bí mật thiếu dòng «{k}:» / the secret file has no '{k}:' line")
+            })
         };
         if get("tag")? != COMMIT_TAG {
-            bail!("not a {COMMIT_TAG} secret file");
+            bail!(
+                "không phải tệp bí mật {COMMIT_TAG} (tệp do `thidua assign commit` hoặc trang \
+                 tổng kết năm tạo) / not a {COMMIT_TAG} secret file (as `thidua assign commit` or \
+                 the year-end page writes)"
+            );
         }
         let value = get("value")?.to_ascii_lowercase();
         if value.len() != 64 || !value.bytes().all(|b| b.is_ascii_hexdigit()) {
-            bail!("value: 64 hexadecimal digits expected");
+            bail!("value: cần 64 chữ số thập lục phân / 64 hexadecimal digits expected");
         }
         let file = Self {
             covenant: CovenantId::parse(get("covenant")?)?,
@@ -206,15 +209,19 @@ impl SecretFile {
         };
         if let Some(c) = fields.get("commitment") {
             if c.to_ascii_lowercase() != file.commitment() {
-                bail!("the file's commitment line does not match its value: the file is damaged");
+                bail!(
+                    "dòng commitment không khớp giá trị: tệp đã bị hỏng / the file's commitment \
+                     line does not match its value: the file is damaged"
+                );
             }
         }
         Ok(file)
     }
 
     fn read(path: &Path) -> anyhow::Result<Self> {
-        let text = std::fs::read_to_string(path).with_context(|| format!("{}", path.display()))?;
-        Self::parse(&text).with_context(|| format!("{}", path.display()))
+        let context = || format!("tệp bí mật / secret file {}", path.display());
+        let text = std::fs::read_to_string(path).with_context(context)?;
+        Self::parse(&text).with_context(context)
     }
 
     /// Writes a new file readable by its owner only; an existing file is never overwritten.
@@ -289,14 +296,19 @@ pub fn run_seed(command: SeedCommand) -> anyhow::Result<ExitCode> {
 
 /// The round's signature from drand's JSON for it (`{"round": R, "signature": "…", …}`).
 fn signature_in_drand_json(text: &str, round: u64) -> anyhow::Result<String> {
-    let v: serde_json::Value = serde_json::from_str(text).context("drand's JSON")?;
+    let v: serde_json::Value = serde_json::from_str(text)
+        .context("JSON của drand không đọc được / drand's JSON cannot be read")?;
     if v["round"].as_u64() != Some(round) {
-        bail!("the JSON is of round {}, not of round {round}", v["round"]);
+        bail!(
+            "JSON này của vòng {got}, không phải vòng {round} / the JSON is of round {got}, not \
+             of round {round}",
+            got = v["round"]
+        );
     }
     v["signature"]
         .as_str()
         .map(str::to_owned)
-        .context("the JSON has no signature")
+        .context("JSON không có chữ ký / the JSON has no signature")
 }
 
 fn beacon(args: BeaconArgs) -> anyhow::Result<ExitCode> {
@@ -317,14 +329,19 @@ fn beacon(args: BeaconArgs) -> anyhow::Result<ExitCode> {
             signature_in_drand_json(&text, args.round)?
         }
         (None, Some(path)) => signature_in_drand_json(
-            &std::fs::read_to_string(path).with_context(|| format!("reading {path}"))?,
+            &std::fs::read_to_string(path)
+                .with_context(|| format!("không đọc được / cannot read {path}"))?,
             args.round,
         )?,
         (None, None) => bail!("--signature or --drand-json"),
     };
-    let value = QUICKNET
-        .verify(args.round, &signature)
-        .with_context(|| format!("round {} of drand quicknet", args.round))?;
+    let value = QUICKNET.verify(args.round, &signature).with_context(|| {
+        format!(
+            "chữ ký không đúng: vòng {round} của drand quicknet / the signature does not \
+                 verify: round {round} of drand quicknet",
+            round = args.round
+        )
+    })?;
     sayln!("{}", hex::encode(value))?;
     errln!(
         "Chữ ký đúng / the signature verifies under quicknet's public key; the value above is \
@@ -359,10 +376,11 @@ fn commit(args: CommitArgs) -> anyhow::Result<ExitCode> {
         let s = SecretFile::read(&args.secret_file)?;
         if s.covenant != covenant || s.unit != unit {
             bail!(
-                "{} is the secret of {} for {}, not of {unit} for {covenant}",
-                args.secret_file.display(),
-                s.unit,
-                s.covenant
+                "{file} là giá trị bí mật của {su} cho {sc}, không phải của {unit} cho {covenant} \
+                 / {file} is the secret of {su} for {sc}, not of {unit} for {covenant}",
+                file = args.secret_file.display(),
+                su = s.unit,
+                sc = s.covenant
             );
         }
         s

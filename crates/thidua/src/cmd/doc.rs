@@ -223,13 +223,21 @@ pub struct DatedArgs {
     pub date: String,
 }
 
+/// The refusal of a `--date` that is no day written dd/mm/yyyy (31/02/2024 included).
+fn bad_date(date: &str) -> anyhow::Error {
+    anyhow!(
+        "--date `{date}`: không phải một ngày có thật dạng dd/mm/yyyy, ví dụ 20/12/2024 / not a \
+         real day written dd/mm/yyyy, e.g. 20/12/2024"
+    )
+}
+
 impl DatedArgs {
     /// The place (default: what `default` gives for the date) and the date.
     fn resolve(
         self,
         default: impl FnOnce(chrono::NaiveDate) -> Option<String>,
     ) -> anyhow::Result<(String, chrono::NaiveDate)> {
-        let date = parse_date(&self.date).ok_or_else(|| anyhow!("`{}`: dd/mm/yyyy", self.date))?;
+        let date = parse_date(&self.date).ok_or_else(|| bad_date(&self.date))?;
         let place = match self.place {
             Some(p) => thidua_domain::text::nfc(p.trim()),
             None => default(date).ok_or_else(|| {
@@ -273,7 +281,11 @@ pub struct OutArgs {
 /// extension without it, is refused rather than a PDF written under a Word name.
 fn format(given: Option<&str>, out: &Path) -> anyhow::Result<Format> {
     let given = given
-        .map(|s| Format::parse(s).ok_or_else(|| anyhow!("`--format {s}`: pdf | docx")))
+        .map(|s| {
+            Format::parse(s).ok_or_else(|| {
+                anyhow!("--format `{s}`: chỉ pdf hoặc docx / --format `{s}`: pdf or docx")
+            })
+        })
         .transpose()?;
     let named = out.extension().map(|e| e.to_string_lossy().to_lowercase());
     let by_name = named.as_deref().map(Format::parse);

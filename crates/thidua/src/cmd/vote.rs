@@ -230,8 +230,12 @@ impl<'a> Api<'a> {
         let checkpoint = open_log_checkpoint(&log.checkpoint()?, &key)
             .map_err(|e| {
                 anyhow::anyhow!(
-                    "the log's checkpoint is not signed by the key this machine holds for the \
-                     server ({e}); if the cluster announced a new key, pass it with --log-key"
+                    "bản chốt sổ của nhật ký không được ký bằng khoá nhật ký máy này dùng cho máy \
+                     chủ (--log-key, hoặc khoá đã ghi nhớ): không mã hoá, không gửi gì; nếu cụm \
+                     đã công bố khoá mới, hãy cho khoá đó bằng --log-key / the log's checkpoint \
+                     is not signed by the log key this machine uses for the server (--log-key, \
+                     or the one pinned): nothing was encrypted or sent; if the cluster announced \
+                     a new key, pass it with --log-key ({e})"
                 )
             })?
             .checkpoint;
@@ -240,10 +244,12 @@ impl<'a> Api<'a> {
                 .map_err(|e| anyhow::anyhow!("the log's tree: {e}"))?;
         if root != checkpoint.root {
             bail!(
-                "the entries {start}–{} the server served are not those of the log it signed \
-                 (size {}): the server is not showing its signed history; nothing was done",
-                start + leaves.len() as u64,
-                checkpoint.size
+                "các mục {start}–{end} máy chủ gửi không phải của nhật ký nó đã ký (kích thước \
+                 {size}): máy chủ không cho thấy lịch sử đã ký của mình; không làm gì cả / the \
+                 entries {start}–{end} the server served are not those of the log it signed \
+                 (size {size}): the server is not showing its signed history; nothing was done",
+                end = start + leaves.len() as u64,
+                size = checkpoint.size
             );
         }
         Ok(())
