@@ -2232,6 +2232,42 @@ fn doc_check_reads_the_copy_before_the_server() {
     assert!(!err.contains("cannot reach the server"), "{err}");
 }
 
+/// `thidua verify --data DIR` without --log-key says in both languages that it checks the log
+/// with the key found beside it (not an independent check); a benchmark's file that cannot be
+/// written is named (it was a bare "No such file or directory (os error 2)").
+#[test]
+fn verify_notes_and_bench_file_errors_are_said_plainly() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    append_events(&data, "2");
+    let out = thidua()
+        .args(["verify", "--no-state", "--skip-yearend", "--data"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("chú ý / note: dùng khoá nhật ký trong")
+            && err.contains("using the log key from"),
+        "{err}"
+    );
+    let file = dir.path().join("missing").join("national.csv");
+    let out = thidua()
+        .args(["bench", "figures", "--units", "2", "--data"])
+        .arg(dir.path().join("bench"))
+        .arg("--file")
+        .arg(&file)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("không ghi được / cannot write") && err.contains("national.csv"),
+        "{err}"
+    );
+}
+
 /// A state file `verify` cannot read or write is an error of that file, exit 1, never said as
 /// the log failing its verification ("KHÔNG KHỚP / VERIFICATION FAILED", which it was): the
 /// log it names verifies with `--no-state`.

@@ -12,6 +12,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
+use anyhow::Context;
+
 use thidua_domain::model::{Comparison, Target, TargetKind};
 use thidua_domain::{Actor, CovenantId, TargetId};
 use thidua_import::{plan_historical, Limits, Upload};
@@ -121,7 +123,8 @@ fn generate(args: &FiguresBench) -> anyhow::Result<()> {
         }
         out.into_bytes()
     };
-    std::fs::write(&args.file, &bytes)?;
+    std::fs::write(&args.file, &bytes)
+        .with_context(|| format!("không ghi được / cannot write {}", args.file.display()))?;
     errln!(
         "generated {} ({:.1} MiB, {} values) in {:.1} s; run the same command again to measure",
         args.file.display(),
@@ -196,7 +199,8 @@ pub fn run(args: FiguresBench) -> anyhow::Result<ExitCode> {
         setup(&service, &args)?;
     }
     let before = rss_kib();
-    let bytes = std::fs::read(&args.file)?;
+    let bytes = std::fs::read(&args.file)
+        .with_context(|| format!("không đọc được / cannot read {}", args.file.display()))?;
     let name = args
         .file
         .file_name()

@@ -31,7 +31,14 @@ pub fn pinned(path: &Path, server: &str) -> anyhow::Result<Option<String>> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+        Err(e) => {
+            return Err(e).with_context(|| {
+                format!(
+                    "không đọc được tệp khoá nhật ký đã gặp / cannot read the known-logs file {}",
+                    path.display()
+                )
+            })
+        }
     };
     for (n, line) in text.lines().enumerate() {
         let line = line.trim();
@@ -39,7 +46,12 @@ pub fn pinned(path: &Path, server: &str) -> anyhow::Result<Option<String>> {
             continue;
         }
         let Some((s, key)) = line.split_once(' ') else {
-            bail!("{} line {}: expected `server key`", path.display(), n + 1);
+            bail!(
+                "{} dòng {line_no}: cần «máy-chủ khoá» (sửa hoặc xoá dòng này) / line {line_no}: \
+                 expected `server key` (fix or remove the line)",
+                path.display(),
+                line_no = n + 1
+            );
         };
         if s == server_key(server) {
             return Ok(Some(key.trim().to_owned()));
@@ -52,15 +64,16 @@ pub fn pinned(path: &Path, server: &str) -> anyhow::Result<Option<String>> {
 pub fn pin(path: &Path, server: &str, key: &str) -> anyhow::Result<()> {
     use std::io::Write as _;
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("không tạo được / cannot create {}", dir.display()))?;
     }
     let mut file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
         .open(path)
-        .with_context(|| format!("opening {}", path.display()))?;
+        .with_context(|| format!("không mở được / cannot open {}", path.display()))?;
     writeln!(file, "{} {}", server_key(server), key.trim())
-        .with_context(|| format!("writing {}", path.display()))
+        .with_context(|| format!("không ghi được / cannot write {}", path.display()))
 }
 
 /// The key to check `server`'s log against: the one pinned for it, or, on first use, the one
@@ -103,7 +116,12 @@ mod tests {
             pinned(&path, "https://b.example").unwrap().as_deref(),
             Some("b+2+KEY")
         );
-        std::fs::write(&path, "garbage\n").unwrap();
-        assert!(pinned(&path, "https://a.example").is_err());
+        // A line that is not `server key` is named, in both languages.
+        std::fs::write(&path, "# ghi chú\ngarbage\n").unwrap();
+        let said = format!("{:#}", pinned(&path, "https://a.example").unwrap_err());
+        assert!(
+            said.contains("dòng 2: cần «máy-chủ khoá»") && said.contains("line 2: expected"),
+            "{said}"
+        );
     }
 }

@@ -516,8 +516,10 @@ fn log_key(args: &VerifyArgs, trust: &Trust) -> anyhow::Result<Verifier> {
         (None, None) if args.server.is_none() && args.store.key_path().exists() => {
             let key = thidua_service::LogKey::load(&args.store.key_path())?;
             errln!(
-                "chú ý / note: using the log key from {} — give --log-key or --trust for an independent check",
-                args.store.key_path().display()
+                "chú ý / note: dùng khoá nhật ký trong {path} — cho --log-key hoặc --trust để kiểm \
+                 độc lập / using the log key from {path} — give --log-key or --trust for an \
+                 independent check",
+                path = args.store.key_path().display()
             );
             parse_log_key(key.verifier_key()).map_err(anyhow::Error::msg)?
         }
