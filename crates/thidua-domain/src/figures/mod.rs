@@ -21,6 +21,7 @@
 
 mod apply;
 mod decide;
+pub mod plausibility;
 pub mod rules;
 pub mod values;
 

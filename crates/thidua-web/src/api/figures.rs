@@ -39,6 +39,16 @@ fn cell_str(c: Cell) -> Option<String> {
     }
 }
 
+/// The ratio of a figure to last year's when it lies far from it (see
+/// [`ElementRow::same_period_ratio`]).
+fn same_period_ratio(value: Cell, same: Cell) -> Option<String> {
+    let (Cell::Number(value), Cell::Number(same)) = (value, same) else {
+        return None;
+    };
+    thidua_domain::figures::plausibility::far_from_same_period(value, same)
+        .map(|r| thidua_domain::figures::canonical_decimal(&r))
+}
+
 /// One element row of a report.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct ElementRow {
@@ -48,6 +58,10 @@ pub struct ElementRow {
     /// Last year's approved figure for the same window, as the scores read it: a merged
     /// unit's adds its predecessors' (the report's `same_period_from`).
     pub same_period: Option<String>,
+    /// `value / same_period` (3 places, half up) when the figure lies far from last year's —
+    /// tenfold or more either way, or zero against ten or more
+    /// (`thidua_domain::figures::plausibility`): a hint to check it, never a refusal.
+    pub same_period_ratio: Option<String>,
     /// The figure the viewer may see: the unit's current one (its own unit) or the published one.
     pub value: Option<String>,
     /// The published (approved) figure.
@@ -690,16 +704,21 @@ fn element_rows(
     let lookup = |v, id| lookup(state, v, id);
     form.elements
         .iter()
-        .map(|e| ElementRow {
-            id: e.id.clone(),
-            name: e.name.clone(),
-            unit: e.unit.clone(),
-            same_period: cell_str(state.earlier_value(unit, covenant, year - 1, window, &e.id)),
-            value: lookup(values, &e.id).and_then(|(v, p)| cell_str(v.get(p))),
-            published: lookup(published, &e.id).and_then(|(v, p)| cell_str(v.get(p))),
-            comment: lookup(values, &e.id)
-                .and_then(|(v, p)| v.comment(p))
-                .map(|t| t.to_string()),
+        .map(|e| {
+            let same = state.earlier_value(unit, covenant, year - 1, window, &e.id);
+            let value = lookup(values, &e.id).map_or(Cell::Missing, |(v, p)| v.get(p));
+            ElementRow {
+                id: e.id.clone(),
+                name: e.name.clone(),
+                unit: e.unit.clone(),
+                same_period: cell_str(same),
+                same_period_ratio: same_period_ratio(value, same),
+                value: cell_str(value),
+                published: lookup(published, &e.id).and_then(|(v, p)| cell_str(v.get(p))),
+                comment: lookup(values, &e.id)
+                    .and_then(|(v, p)| v.comment(p))
+                    .map(|t| t.to_string()),
+            }
         })
         .collect()
 }

@@ -37,6 +37,11 @@ pub struct FigStrings {
     pub column_code: &'static str,
     pub same_period: &'static str,
     pub same_period_from: &'static str,
+    /// Beside a figure far from last year's (`api::figures::ElementRow::same_period_ratio`):
+    /// `{times}` as many, `{percent}` of it, or zero against `{same}`.
+    pub far_times: &'static str,
+    pub far_percent: &'static str,
+    pub far_zero: &'static str,
     /// After `same_period_from`: the units of the lineage with no approved figures for the
     /// window, so that the column is empty rather than a partial sum.
     pub same_period_missing: &'static str,
@@ -249,6 +254,9 @@ pub static VI: FigStrings = FigStrings {
     unit_of_measure: "Đơn vị tính",
     column_code: "Mã cột của số liệu trong tệp nhập (CSV, XLSX)",
     same_period: "Cùng kỳ",
+    far_times: "Gấp {times} lần cùng kỳ: xin kiểm tra lại (chữ số, dấu phân cách)",
+    far_percent: "Chỉ bằng {percent}% cùng kỳ: xin kiểm tra lại (chữ số, dấu phân cách)",
+    far_zero: "Bằng 0 trong khi cùng kỳ là {same}: xin kiểm tra lại",
     same_period_from: "gồm số liệu của đơn vị và của đơn vị tiền thân đã hợp nhất vào đơn vị:",
     same_period_missing: "Chưa tính được cùng kỳ của kỳ này (không cộng thiếu):",
     lacking_figures: "chưa có số liệu đã duyệt năm {year} của {units}",
@@ -409,6 +417,9 @@ pub static EN: FigStrings = FigStrings {
     unit_of_measure: "Unit",
     column_code: "The element's column in an import file (CSV, XLSX)",
     same_period: "Same period last year",
+    far_times: "{times} times the same period last year: please check it (digits, separators)",
+    far_percent: "Only {percent}% of the same period last year: please check it (digits, separators)",
+    far_zero: "Zero where the same period last year was {same}: please check it",
     same_period_from: "the unit's own figures and those of the predecessors merged into it:",
     same_period_missing: "No same-period figure for this window (never a partial sum):",
     lacking_figures: "no approved figures of {year} from {units}",

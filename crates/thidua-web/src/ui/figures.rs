@@ -317,6 +317,25 @@ impl ReportPage {
             _ => self.f.import_not_editable,
         }
     }
+    /// The hint beside a figure far from last year's ("Gấp 12,3 lần cùng kỳ …"), if it is.
+    fn far_note(&self, e: &crate::api::figures::ElementRow) -> Option<String> {
+        use rust_decimal::Decimal;
+        let ratio: Decimal = e.same_period_ratio.as_deref()?.parse().ok()?;
+        let one_place = |d: Decimal| {
+            let rounded =
+                d.round_dp_with_strategy(1, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+            thidua_import::template::vi_number(&rounded.normalize())
+        };
+        Some(if ratio.is_zero() {
+            let same = shown(self.f, &e.same_period);
+            crate::i18n::fill(self.f.far_zero, &[("same", same)])
+        } else if ratio >= Decimal::ONE {
+            crate::i18n::fill(self.f.far_times, &[("times", one_place(ratio))])
+        } else {
+            let percent = one_place(ratio * Decimal::ONE_HUNDRED);
+            crate::i18n::fill(self.f.far_percent, &[("percent", percent)])
+        })
+    }
     /// A rule the figures break, said as broken ("vi phạm quy tắc «…»"), never its name alone.
     fn rule_broken(&self, name: &str) -> String {
         crate::i18n::fill(self.f.issue_rule, &[("name", name)])

@@ -253,7 +253,7 @@ fn admin_unit_form_keeps_what_was_typed(app: &TestApp) {
     assert!(r
         .body
         .contains("<option value=\"commune_police\" selected>"));
-    assert!(element(&r, "nn-date-error").contains("Ngày không hợp lệ"));
+    assert!(element(&r, "nn-date-error").contains("Ngày không đọc được"));
     // A date out of range: beside the date, not the id.
     let r = new_unit(
         &c,

@@ -1065,7 +1065,7 @@ fn the_secretariat_moves_a_deadline(secretariat: &super::support::Client) {
         )
     };
     for (typed, says) in [
-        ("30/02/2024", "Ngày không hợp lệ"),
+        ("30/02/2024", "Ngày không đọc được: viết một ngày có thật"),
         (
             "10/03/2024",
             "Hạn nộp Tháng 3 không được trước 14/03/2024, ngày chốt số liệu của kỳ.",
@@ -3301,4 +3301,47 @@ fn a_submission_sent_back_before_approval_is_the_units_own() {
         assert!(!c.get(&page).body.contains("vẫn sai") || who == "Kiên Giang");
     }
     assert!(!ag.get(&page).body.contains("chưa khớp sổ PC02"));
+}
+
+/// A figure far from last year's is pointed out beside it, on the officer's grid and on the
+/// report as others read it, and carried in the API as its ratio: Kiên Giang's February holds 7
+/// crimes against 2023's 70 ("Chỉ bằng 10% cùng kỳ"), the officer types 70 solved cases
+/// against 7 (ten times as many); 4,000 personnel against 3,990 is not far, and a figure with
+/// no last year is never far.
+#[test]
+fn a_figure_far_from_last_years_is_pointed_out() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    super::support::load_figures(&app.service);
+    let secretariat = signed_in(&app, "thuky12");
+    let r = secretariat.post_bytes(
+        &format!("/api/v1/covenants/{COV}/figures/historical?file_name=2023.csv"),
+        b"unit,element,period,value\nCAKG,crimes,2023-M02,70\nCAKG,solved,2023-M02,7\nCAKG,personnel,2023-M02,3990\n",
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let officer = signed_in(&app, "canbo-kg");
+    let saved = post_grid(&officer, "M02", &[("solved", "70")], &[], "save");
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let api = officer
+        .get(&format!("/api/v1/covenants/{COV}/figures/ca-kg/M02"))
+        .json();
+    let ratio = |id: &str| {
+        let rows = api["elements"].as_array().unwrap();
+        rows.iter().find(|e| e["id"] == id).unwrap()["same_period_ratio"].clone()
+    };
+    assert_eq!(ratio("crimes"), "0.1");
+    assert_eq!(ratio("solved"), "10");
+    assert!(ratio("personnel").is_null());
+    assert!(ratio("serious").is_null(), "no figure last year");
+    let page = officer
+        .get(&format!("/covenants/{COV}/figures/ca-kg/M02"))
+        .body;
+    let note = super::support::element_text(&page, "v-crimes-far", "p");
+    assert!(note.starts_with("Chỉ bằng 10% cùng kỳ"), "{note}");
+    let note = super::support::element_text(&page, "v-solved-far", "p");
+    assert!(note.starts_with("Gấp 10 lần cùng kỳ"), "{note}");
+    assert!(!page.contains("id=\"v-personnel-far\""), "{page}");
+    assert!(
+        page.contains("v-crimes-far grid-help"),
+        "the input is described by it"
+    );
 }

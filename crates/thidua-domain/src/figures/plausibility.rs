@@ -1,0 +1,79 @@
+//! Whether a figure lies far from the same window of last year ("cùng kỳ"): ten times it or
+//! more, a tenth of it or less, or zero where last year had ten or more — most often a slipped
+//! digit, a thousands separator read as a decimal one, or a cell left at zero. A hint beside the
+//! figure for whoever enters, approves or inspects it; never a refusal, a warning that needs a
+//! comment (those are the regulation's rules) or a flag.
+
+use rust_decimal::Decimal;
+
+/// How many times last year's figure a figure must be (or its inverse) to be far from it.
+pub const FAR_FACTOR: Decimal = Decimal::from_parts(10, 0, 0, false, 0);
+/// The smaller of the two figures of a tenfold change, or last year's figure before a zero,
+/// must reach this for the change to count: 1 case against 9 is not a slip.
+pub const FAR_FLOOR: Decimal = Decimal::from_parts(10, 0, 0, false, 0);
+
+/// `value` against last year's `same`: `Some(value / same)`, rounded half up to 3 places from
+/// the exact quotient, when it lies far from it (see the module); `None` otherwise or when last
+/// year had nothing to compare with (zero, or a negative figure, which a report cannot hold).
+pub fn far_from_same_period(value: Decimal, same: Decimal) -> Option<Decimal> {
+    if value.is_sign_negative() || same <= Decimal::ZERO {
+        return None;
+    }
+    let (low, high) = if value < same {
+        (value, same)
+    } else {
+        (same, value)
+    };
+    let far = if low.is_zero() {
+        high >= FAR_FLOOR
+    } else {
+        high >= FAR_FLOOR && high >= low * FAR_FACTOR
+    };
+    far.then(|| ratio(value, same)).flatten()
+}
+
+/// `value / same` rounded half up to 3 places from the exact quotient.
+fn ratio(value: Decimal, same: Decimal) -> Option<Decimal> {
+    use thidua_scoring::exact::{Exact, Rounding};
+    Exact::from_decimal(value)
+        .div(&Exact::from_decimal(same))
+        .ok()?
+        .round(3, Rounding::HalfUp)
+        .to_decimal()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    fn far(value: &str, same: &str) -> Option<String> {
+        far_from_same_period(d(value), d(same)).map(|r| r.normalize().to_string())
+    }
+
+    #[test]
+    fn tenfold_either_way_is_far() {
+        assert_eq!(far("1230", "123"), Some("10".into()));
+        assert_eq!(far("12.3", "123"), Some("0.1".into()));
+        assert_eq!(far("1229", "123"), None);
+        assert_eq!(far("12.4", "123"), None);
+        assert_eq!(far("0", "45"), Some("0".into()));
+        // Rounded from the exact quotient: 1000/7 = 142.857142…, 11/112 = 0.098214…
+        assert_eq!(far("1000", "7"), Some("142.857".into()));
+        assert_eq!(far("11", "112"), Some("0.098".into()));
+    }
+
+    #[test]
+    fn small_counts_and_no_baseline_are_not_far() {
+        // Nine cases against one, a zero against nine: ordinary for rare crimes.
+        assert_eq!(far("9", "1"), None);
+        assert_eq!(far("0", "9"), None);
+        assert_eq!(far("10", "1"), Some("10".into()));
+        // Nothing last year: nothing to compare with.
+        assert_eq!(far("500", "0"), None);
+        assert_eq!(far("0", "0"), None);
+    }
+}
