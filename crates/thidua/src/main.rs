@@ -125,7 +125,14 @@ fn options_error(e: &clap::Error) -> ExitCode {
     // Help and version are not errors; an error is said in Vietnamese first, then as clap says
     // it in English (with the option it names).
     if e.use_stderr() {
-        errln!("lỗi: {} (xem --help)", options_error_vi(e.kind()));
+        match subcommand_after_options(e) {
+            Some(sub) => errln!(
+                "lỗi: lệnh con `{sub}` phải đứng ngay sau tên lệnh, trước các tuỳ chọn, ví dụ \
+                 `thidua log key --data DIR`, không phải `thidua log --data DIR key` (xem \
+                 --help) / a subcommand goes right after its command, before any option"
+            ),
+            None => errln!("lỗi: {} (xem --help)", options_error_vi(e.kind())),
+        }
     }
     // A closed stream loses the words, as `errln!` does.
     let _ = e.print();
@@ -133,6 +140,19 @@ fn options_error(e: &clap::Error) -> ExitCode {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// The word clap took for a subcommand written after the options of a command that has both
+/// (`thidua log --data DIR key`): refused as a conflict of two options, which it is not.
+fn subcommand_after_options(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue};
+    if e.kind() != clap::error::ErrorKind::ArgumentConflict {
+        return None;
+    }
+    match e.get(ContextKind::InvalidSubcommand)? {
+        ContextValue::String(sub) => Some(sub.clone()),
+        _ => None,
     }
 }
 

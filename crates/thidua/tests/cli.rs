@@ -2268,6 +2268,32 @@ fn verify_notes_and_bench_file_errors_are_said_plainly() {
     );
 }
 
+/// A subcommand written after the options (`thidua log --data DIR key`, the README writes
+/// `thidua log key --data DIR`) is said to go first, in Vietnamese, rather than called "two
+/// options that cannot be used together" (clap's conflict, which it was).
+#[test]
+fn a_subcommand_after_the_options_is_said_to_go_first() {
+    for args in [
+        &["log", "--data", "data", "key"][..],
+        &["witness", "--key", "k", "keygen"][..],
+    ] {
+        let out = thidua().args(args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(
+            err.contains(&format!(
+                "lỗi: lệnh con `{}` phải đứng ngay sau tên lệnh",
+                args[3]
+            )),
+            "{err}"
+        );
+        assert!(
+            !err.contains("hai tuỳ chọn này không dùng cùng nhau được"),
+            "{err}"
+        );
+    }
+}
+
 /// A state file `verify` cannot read or write is an error of that file, exit 1, never said as
 /// the log failing its verification ("KHÔNG KHỚP / VERIFICATION FAILED", which it was): the
 /// log it names verifies with `--no-state`.
