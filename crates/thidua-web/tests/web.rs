@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 mod web {
+    pub mod accessibility;
     pub mod admin_units;
     pub mod attacks;
     pub mod audit;

@@ -197,6 +197,19 @@ fn locked_review(app: &TestApp) {
     }
 }
 
+/// The cluster's year-end results published: [`prepare`], [`locked_review`], then published.
+pub(super) fn published_results(app: &TestApp) {
+    prepare(app);
+    locked_review(app);
+    let publish = Y::PublishResults {
+        covenant: cov(),
+        confirm: true,
+    };
+    app.service
+        .execute(&Actor::System, Command::YearEnd(publish))
+        .unwrap();
+}
+
 /// What `thidua score --regulation R --data D` computes, in-process: the same calls.
 fn score(regulation: &str, data: &[u8]) -> (CompiledRegulation, Dataset, Scoreboard) {
     let reg = compile(regulation).unwrap_or_else(|d| panic!("the regulation compiles: {d}"));

@@ -159,7 +159,7 @@ fn cosign(app: &TestApp, unit: &str, key: &CosignerKey) -> u64 {
 /// An Giang and Cà Mau (units that exist today, Kiên Giang having merged into An Giang on
 /// 01/07/2025) register their units' witness keys through the log — An Giang's leader, and the
 /// operator for Cà Mau, which has no leader account in the fixture; the keys, by unit.
-fn register_witnesses(app: &TestApp) -> Vec<(&'static str, CosignerKey)> {
+pub(super) fn register_witnesses(app: &TestApp) -> Vec<(&'static str, CosignerKey)> {
     ["ca-ag", "ca-cm"]
         .into_iter()
         .map(|unit| {

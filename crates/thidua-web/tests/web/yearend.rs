@@ -535,7 +535,7 @@ fn commit_reveal_draw() -> Vec<thidua_domain::yearend::YearEndCommand> {
 }
 
 /// A prepared cluster (SQLite) whose review is open, nothing re-checked.
-fn opened_review() -> TestApp {
+pub(super) fn opened_review() -> TestApp {
     let app = spawn(Backend::Sqlite).unwrap();
     prepare(&app);
     app.service
