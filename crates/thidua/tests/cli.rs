@@ -2294,6 +2294,34 @@ fn a_subcommand_after_the_options_is_said_to_go_first() {
     }
 }
 
+/// `thidua export-tiles FILE` (a file, not a directory) is refused as such, in both languages,
+/// before the log is opened, and the file is left as it was (it was "database error: FILE: Not
+/// a directory", after the whole log had been replayed).
+#[test]
+fn export_tiles_refuses_a_file_for_its_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("so-lieu.csv");
+    std::fs::write(&file, b"unit,element,period,value\n").unwrap();
+    let out = thidua()
+        .arg("export-tiles")
+        .arg(&file)
+        .args(["--data", "missing"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("không phải thư mục") && err.contains("is not a directory"),
+        "{err}"
+    );
+    assert!(!err.contains("database error"), "{err}");
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        b"unit,element,period,value\n"
+    );
+}
+
 /// A state file `verify` cannot read or write is an error of that file, exit 1, never said as
 /// the log failing its verification ("KHÔNG KHỚP / VERIFICATION FAILED", which it was): the
 /// log it names verifies with `--no-state`.

@@ -32,6 +32,14 @@ pub struct ExportTilesArgs {
 }
 
 pub fn run(args: ExportTilesArgs) -> anyhow::Result<ExitCode> {
+    // A DIR that is a file is said as such, before the log is opened (it was "database error:
+    // DIR: Not a directory", after the whole log had been replayed).
+    anyhow::ensure!(
+        !args.dir.exists() || args.dir.is_dir(),
+        "{dir} không phải thư mục: bản xuất là một thư mục (tạo mới nếu chưa có) / {dir} is not \
+         a directory: the export is one (created if missing)",
+        dir = args.dir.display()
+    );
     // It exports an existing log: a mistyped --data creates nothing. Opened as start-up opens
     // it (stored entries against the newest checkpoint, leaf hashes, tree nodes, every event
     // replayed, the signed checkpoints): what a server would refuse to serve is not published.
