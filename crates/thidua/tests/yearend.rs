@@ -193,6 +193,27 @@ fn the_demonstration_year_gives_its_documents() {
     assert!(!early.status.success());
     let err = String::from_utf8_lossy(&early.stderr);
     assert!(err.contains(&format!("before {today}")), "{err}");
+    // An empty place (a blank --place) is refused, never issued: the document's place line
+    // read ", ngày …" and was recorded for good.
+    for blank in ["", "   "] {
+        let no_place = doc(
+            &[
+                &["year-report"][..],
+                &cov,
+                &date,
+                &["--place", blank, "--issue", "--as", "thuky.cum12"],
+            ]
+            .concat(),
+            "no-place.pdf",
+        );
+        assert_eq!(no_place.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&no_place.stderr);
+        assert!(
+            err.contains("Không được để trống.") && err.contains("place: must not be empty"),
+            "{err}"
+        );
+        assert!(!dir.path().join("no-place.pdf").exists());
+    }
     // A day that does not exist is said so, in both languages.
     let no_day = doc(
         &[&["year-report"][..], &cov, &["--date", "31/02/2024"]].concat(),

@@ -239,7 +239,17 @@ impl DatedArgs {
     ) -> anyhow::Result<(String, chrono::NaiveDate)> {
         let date = parse_date(&self.date).ok_or_else(|| bad_date(&self.date))?;
         let place = match self.place {
-            Some(p) => thidua_domain::text::nfc(p.trim()),
+            // Checked as every text of the log is (not empty, one line, no invisible
+            // character): an issued document's place is recorded for good.
+            Some(p) => {
+                let place = thidua_domain::Text::parse(
+                    "place",
+                    p.trim(),
+                    thidua_domain::text::limits::PLACE,
+                )?;
+                place.check_line("place", thidua_domain::text::limits::PLACE)?;
+                String::from(place)
+            }
             None => default(date).ok_or_else(|| {
                 anyhow!("cần --place (cụm chưa có giao ước năm này) / --place is needed")
             })?,
