@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 use super::browser::Browser;
 use super::support::{load_figures, spawn, Backend, TestApp};
 
-/// Where `scripts/install-test-deps` installs axe-core (its pinned version, with npm).
+/// Where `scripts/install-test-deps` installs axe-core (its pinned version, from the npm registry).
 const AXE_JS: &str = "/opt/thidua-test/axe/node_modules/axe-core/axe.min.js";
 
 /// The rules run: WCAG 2.0, 2.1 and 2.2 at levels A and AA, and axe's best practices.
