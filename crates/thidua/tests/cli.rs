@@ -2186,6 +2186,14 @@ fn missing_options_of_server_commands_are_said_in_both_languages() {
         err.contains("thiếu --key") && err.contains("--key is required"),
         "{err}"
     );
+    // A trust file that cannot be read is named as the trust file, in both languages.
+    let err = said(&["verify", "--no-state", "--trust", "tin-cay.txt"]);
+    assert!(
+        err.contains("tệp tin cậy (--trust) không đọc được")
+            && err.contains("the trust file (--trust) cannot be read")
+            && err.contains("tin-cay.txt"),
+        "{err}"
+    );
     let err = said(&["witness", "--server", "http://127.0.0.1:1", "--key", "k"]);
     assert!(
         err.contains("thiếu --state") && err.contains("--state is required"),

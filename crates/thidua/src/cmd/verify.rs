@@ -502,8 +502,19 @@ fn verify(args: VerifyArgs) -> anyhow::Result<ExitCode> {
 /// The trust file given with `--trust`, or none.
 fn load_trust(args: &VerifyArgs) -> anyhow::Result<Trust> {
     Ok(match &args.trust {
-        Some(path) => Trust::load(path).map_err(anyhow::Error::msg)?,
+        Some(path) => read_trust(path)?,
         None => Trust::default(),
+    })
+}
+
+/// The trust file at `path` (`--trust`), or the refusal saying in both languages that this
+/// file could not be read or understood, then why.
+pub(crate) fn read_trust(path: &Path) -> anyhow::Result<Trust> {
+    Trust::load(path).map_err(|e| {
+        anyhow::anyhow!(
+            "tệp tin cậy (--trust) không đọc được hoặc sai dạng / the trust file (--trust) cannot \
+             be read or is malformed: {e}"
+        )
     })
 }
 

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use thidua_domain::{Command, UnitId};
 use thidua_transparency::client::HttpLog;
-use thidua_transparency::trust::{parse_log_key, Trust};
+use thidua_transparency::trust::parse_log_key;
 use thidua_transparency::witness::{create_key_file, load_key_file, Witness, WitnessError};
 
 use crate::storage::StoreArgs;
@@ -174,15 +174,12 @@ fn cosign(args: WitnessArgs) -> anyhow::Result<ExitCode> {
     let key = load_key_file(&key_path)?;
     let log_key = match (args.log_key, args.trust) {
         (Some(k), _) => parse_log_key(&k).map_err(anyhow::Error::msg)?,
-        (None, Some(t)) => Trust::load(&t)
-            .map_err(anyhow::Error::msg)?
-            .log
-            .with_context(|| {
-                format!(
-                    "tệp tin cậy {} không có dòng `log` / the trust file has no `log` line",
-                    t.display()
-                )
-            })?,
+        (None, Some(t)) => super::verify::read_trust(&t)?.log.with_context(|| {
+            format!(
+                "tệp tin cậy {} không có dòng `log` / the trust file has no `log` line",
+                t.display()
+            )
+        })?,
         (None, None) => anyhow::bail!(
             "hãy cho khoá công khai của nhật ký bằng --log-key hoặc --trust / give the log's \
              key with --log-key or --trust"
