@@ -418,6 +418,33 @@ fn an_operator_creates_the_first_administrator_at_the_console() {
     );
     assert_eq!(events(dir.path()).len(), 2, "nothing more in the log");
     assert!(!String::from_utf8_lossy(&again.stderr).contains(created));
+    // `user passwd` says what a reset also does: the sessions ended, the API tokens revoked
+    // (a unit's scripts that use them stop working), as its help says.
+    let passwd = {
+        use std::io::Write;
+        let mut child = thidua()
+            .args(["user", "passwd", "quantri", "--data"])
+            .arg(dir.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        writeln!(child.stdin.take().unwrap(), "một mật khẩu khác 2025").unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let said = String::from_utf8_lossy(&passwd.stdout);
+    assert!(passwd.status.success(), "{said}");
+    assert!(
+        said.contains("mọi mã API của quantri đã bị thu hồi")
+            && said.contains("every API token of quantri is revoked"),
+        "{said}"
+    );
+    let help = thidua()
+        .args(["user", "passwd", "--help"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&help.stdout).contains("API tokens revoked"));
 }
 
 /// Reads the state of a log through a fresh service (which verifies it) on either backend.

@@ -31,7 +31,8 @@ pub enum UserAction {
         #[command(flatten)]
         store: StoreArgs,
     },
-    /// Đặt lại mật khẩu / reset a user's password (password on standard input).
+    /// Đặt lại mật khẩu; các phiên đăng nhập bị đóng và mã API bị thu hồi / reset a user's
+    /// password (on standard input): the user's sessions are ended and API tokens revoked.
     Passwd {
         /// Tên đăng nhập / the user's login name.
         user: String,
@@ -138,7 +139,12 @@ pub fn run(args: UserArgs) -> anyhow::Result<ExitCode> {
             let password = read_password()?;
             thidua_web::accounts::set_password(&*stores.accounts, &service, &user, &password)
                 .map_err(account_error)?;
-            sayln!("Đã đặt lại mật khẩu của {user} / password of {user} reset")?;
+            sayln!(
+                "Đã đặt lại mật khẩu của {user}; các phiên đăng nhập đã đóng và mọi mã API của \
+                 {user} đã bị thu hồi (tạo mã mới tại /account) / password of {user} reset; its \
+                 sessions are ended and every API token of {user} is revoked (make new ones at \
+                 /account)"
+            )?;
         }
     }
     Ok(ExitCode::SUCCESS)
