@@ -159,7 +159,6 @@ pub struct YeStrings {
     /// Before the flagged unit's explanation of a flag.
     pub flag_explanation: &'static str,
     /// The headings of the council's flags on the results page, and the mark of one to look at.
-    pub council_flag_kind: &'static str,
     pub council_flag_value: &'static str,
     /// The engine's value of a criterion beside its explanation.
     pub computed_value: &'static str,
@@ -360,7 +359,6 @@ pub static VI: YeStrings = YeStrings {
     integrity_flags: "Chỉ để xem xét, không tự trừ điểm — dấu hiệu bất thường về số liệu",
     no_integrity_flags: "Không có dấu hiệu bất thường về số liệu.",
     flag_explanation: "Giải trình của đơn vị",
-    council_flag_kind: "Nội dung",
     council_flag_value: "Giá trị",
     computed_value: "Giá trị tính được",
     council_flag_mark: "cần hội đồng xem xét",
@@ -548,7 +546,6 @@ pub static EN: YeStrings = YeStrings {
     integrity_flags: "For review, never a penalty by themselves — integrity flags on the figures",
     no_integrity_flags: "No integrity flag on the figures.",
     flag_explanation: "The unit's explanation",
-    council_flag_kind: "What",
     council_flag_value: "Value",
     computed_value: "Computed value",
     council_flag_mark: "for the council to look at",

@@ -943,6 +943,21 @@ impl ResultsPage {
             _ => self.y.flag_mutual_high,
         }
     }
+    /// The council's flags by kind, in the order they come (one table body each, headed by
+    /// what the figure is), so the kind is said once rather than on every unit's row.
+    fn flag_groups(&self) -> Vec<(&'static str, Vec<&crate::api::yearend::InspectionFlagDto>)> {
+        let mut groups: Vec<(&str, Vec<_>)> = Vec::new();
+        for f in &self.r.flags {
+            match groups.last_mut() {
+                Some((kind, flags)) if *kind == f.kind => flags.push(f),
+                _ => groups.push((f.kind.as_str(), vec![f])),
+            }
+        }
+        groups
+            .into_iter()
+            .map(|(kind, flags)| (self.flag_label(kind), flags))
+            .collect()
+    }
     fn num2(&self, raw: &str) -> String {
         crate::format::decimal_str(raw)
     }
