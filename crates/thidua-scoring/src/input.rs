@@ -308,11 +308,27 @@ pub struct EncodingError {
     /// 1-based line of the first byte that is not UTF-8.
     pub line: usize,
     pub guess: Option<LegacyEncoding>,
+    /// Whether the file is a text file written in an editor (a regulation) rather than a
+    /// spreadsheet saved as CSV: the advice on saving it again differs.
+    pub text_file: bool,
 }
 
 impl EncodingError {
+    /// The same error for a text file written in an editor (a regulation), whose advice is to
+    /// save it as UTF-8 there, not as "CSV UTF-8" from a spreadsheet.
+    pub fn in_text_file(self) -> Self {
+        EncodingError {
+            text_file: true,
+            ..self
+        }
+    }
+
     pub fn message_vi(&self) -> String {
-        let how = "hãy mở tệp bằng Excel hoặc LibreOffice rồi lưu lại với kiểu «CSV UTF-8» (hoặc chuyển mã sang Unicode bằng Unikey/UniKey Toolkit), rồi nhập lại";
+        let how = if self.text_file {
+            "hãy mở tệp trong trình soạn thảo và lưu lại với bảng mã UTF-8 (hoặc chuyển mã sang Unicode bằng Unikey/UniKey Toolkit), rồi chạy lại"
+        } else {
+            "hãy mở tệp bằng Excel hoặc LibreOffice rồi lưu lại với kiểu «CSV UTF-8» (hoặc chuyển mã sang Unicode bằng Unikey/UniKey Toolkit), rồi nhập lại"
+        };
         match self.guess {
             Some(g) => format!(
                 "tệp không phải UTF-8 (từ dòng {}); có vẻ dùng bảng mã {}: {how}",
@@ -326,7 +342,11 @@ impl EncodingError {
         }
     }
     pub fn message_en(&self) -> String {
-        let how = "open it in Excel or LibreOffice and save it as \"CSV UTF-8\" (or convert it to Unicode with UniKey), then import again";
+        let how = if self.text_file {
+            "open it in a text editor and save it with the UTF-8 encoding (or convert it to Unicode with UniKey), then run again"
+        } else {
+            "open it in Excel or LibreOffice and save it as \"CSV UTF-8\" (or convert it to Unicode with UniKey), then import again"
+        };
         match self.guess {
             Some(g) => format!(
                 "the file is not UTF-8 (from line {}); it looks like {}: {how}",
@@ -353,6 +373,7 @@ pub fn decode_utf8(bytes: &[u8]) -> Result<&str, EncodingError> {
         return Err(EncodingError {
             line: 1,
             guess: Some(LegacyEncoding::Utf16),
+            text_file: false,
         });
     }
     let b = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
@@ -361,6 +382,7 @@ pub fn decode_utf8(bytes: &[u8]) -> Result<&str, EncodingError> {
         EncodingError {
             line: b[..at].iter().filter(|c| **c == b'\n').count() + 1,
             guess: detect_legacy(b),
+            text_file: false,
         }
     })
 }

@@ -246,7 +246,11 @@ impl HttpLog {
                     code: api_code(text.trim()),
                 }
             }
-            other => ClientError::unreachable(format!("{url}: {other}")),
+            // The transport error's own text starts with the address again: said once here.
+            ureq::Error::Transport(t) => {
+                let detail = t.message().map(|m| format!(": {m}")).unwrap_or_default();
+                ClientError::unreachable(format!("{url}: {}{detail}", t.kind()))
+            }
         })
     }
 

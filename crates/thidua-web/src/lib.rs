@@ -284,9 +284,18 @@ pub async fn serve_witnessed(
     if let Some(token) = token {
         // On standard output, the console's: never in the log stream (standard error, JSON
         // lines with THIDUA_LOG_FORMAT=json), which log collectors keep.
-        println!(
+        // A closed standard output (a service started without a console) never stops the
+        // server: the log says, without the token, that it could not be shown.
+        use std::io::Write;
+        let shown = writeln!(
+            std::io::stdout(),
             "Chưa có quản trị viên. Mở http://{addr}/bootstrap và nhập mã dùng một lần này / No administrator exists yet. Open http://{addr}/bootstrap and enter this one-time token:\n\n    {token}\n"
         );
+        if shown.is_err() {
+            tracing::warn!(
+                "no administrator yet, and the one-time bootstrap token could not be shown: standard output is closed (restart with a console, or create one with `thidua user add`)"
+            );
+        }
     }
     let limits = app.config.limits;
     let proxies = app.config.trusted_proxies.clone();

@@ -281,6 +281,12 @@ fn verify_says_when_the_server_cannot_be_reached() {
         "{err}"
     );
     assert!(!err.contains("VERIFICATION FAILED"), "{err}");
+    let address = format!("http://127.0.0.1:{port}/");
+    assert_eq!(
+        err.matches(&address).count(),
+        1,
+        "the address said once: {err}"
+    );
     let help = run(thidua().args(["verify", "--help"]));
     assert!(text(&help.stdout).contains("2 không kết nối được máy chủ / cannot reach"));
 }

@@ -333,6 +333,32 @@ fn a_legacy_encoding_is_named_with_the_line() {
     assert!(!err.contains("stream did not contain valid UTF-8"), "{err}");
 }
 
+/// A regulation in a legacy encoding is told to be saved as UTF-8 from its editor, not as
+/// "CSV UTF-8" from a spreadsheet (the advice for a data file).
+#[test]
+fn a_regulation_in_a_legacy_encoding_is_told_to_be_saved_from_its_editor() {
+    let dir = tempfile::tempdir().unwrap();
+    let regulation = dir.path().join("quy-dinh.toml");
+    let mut bytes = b"# Quy \xd1\xdfnh\n".to_vec();
+    bytes.extend_from_slice(b"title = \"C\xabng an t\xd8nh Ki\xaan Giang\"\n");
+    std::fs::write(&regulation, bytes).unwrap();
+    let out = score(&[
+        "--regulation",
+        regulation.to_str().unwrap(),
+        "--data",
+        &example("data.csv"),
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("quy-dinh.toml")
+            && err.contains("trình soạn thảo")
+            && err.contains("text editor")
+            && !err.contains("CSV UTF-8"),
+        "{err}"
+    );
+}
+
 /// JSON data: a number beyond any float is "too large" and a key given twice in one object is
 /// refused, each at its line and column (the JSON reader called the first a syntax error and
 /// kept the second key's value silently); `--json --html` is a wrong option (one output), exit 1.

@@ -129,8 +129,10 @@ pub(crate) fn load(args: &ScoreArgs) -> anyhow::Result<(CompiledRegulation, Data
             args.regulation.display()
         )
     })?;
-    let reg_text =
-        decode_utf8(&reg_bytes).map_err(|e| anyhow!("{}: {e}", args.regulation.display()))?;
+    let reg_text = decode_utf8(&reg_bytes).map_err(|e| {
+        let e = e.in_text_file();
+        anyhow!("{}: {e}", args.regulation.display())
+    })?;
     let reg = compile(reg_text).map_err(|d| {
         anyhow!(
             "quy định không hợp lệ / invalid regulation {}:\n{d}",
