@@ -21,7 +21,7 @@ use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
 /// What can go wrong setting TLS up.
 #[derive(Debug, thiserror::Error)]
 pub enum TlsError {
-    #[error("cannot read the CA file {path}: {reason}")]
+    #[error("không đọc được tệp chứng chỉ CA {path} / cannot read the CA file {path}: {reason}")]
     CaFile { path: String, reason: String },
     #[error("TLS configuration: {0}")]
     Config(String),
@@ -59,7 +59,9 @@ pub fn roots(ca_file: Option<&Path>) -> Result<RootCertStore, TlsError> {
             .collect::<Result<_, _>>()
             .map_err(|e| ca_err(e.to_string()))?;
         if certs.is_empty() {
-            return Err(ca_err("no certificate in the file".into()));
+            return Err(ca_err(
+                "tệp không có chứng chỉ PEM nào / no PEM certificate in the file".into(),
+            ));
         }
         for cert in certs {
             roots.add(cert).map_err(|e| ca_err(e.to_string()))?;
@@ -165,6 +167,14 @@ mod tests {
         assert_eq!(roots(Some(&file)).unwrap().len(), base + 1);
         std::fs::write(&file, "not a certificate").unwrap();
         assert!(matches!(roots(Some(&file)), Err(TlsError::CaFile { .. })));
+        // Said in both languages, naming the file, as every operator message is.
+        let said = roots(Some(&file)).unwrap_err().to_string();
+        assert!(
+            said.contains("không đọc được tệp chứng chỉ CA")
+                && said.contains("no PEM certificate")
+                && said.contains("ca.pem"),
+            "{said}"
+        );
         assert!(roots(Some(&dir.join("missing.pem"))).is_err());
         std::fs::remove_dir_all(&dir).unwrap();
         for v in [Verify::Full, Verify::ChainOnly, Verify::Nothing] {
