@@ -66,6 +66,9 @@ pub struct UnitProgress {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Lacking {
     pub year: i32,
+    /// The last month of `year` the value reads (months 1 to `through`): the named units lack
+    /// approved figures of at least one of them, not necessarily of all.
+    pub through: u8,
     pub units: Vec<UnitId>,
 }
 
@@ -81,7 +84,11 @@ fn lacking(
 ) -> Option<Lacking> {
     years.into_iter().filter(|y| *y < year).find_map(|y| {
         let units = state.earlier_missing_through(unit, covenant, y, through);
-        (!units.is_empty()).then_some(Lacking { year: y, units })
+        (!units.is_empty()).then_some(Lacking {
+            year: y,
+            through,
+            units,
+        })
     })
 }
 

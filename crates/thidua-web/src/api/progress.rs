@@ -143,12 +143,17 @@ pub struct TargetProgressDto {
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct LackingDto {
     pub year: i32,
+    /// The last month of `year` the value reads: each unit named lacks approved figures of at
+    /// least one of months 1 to `through`, not necessarily of all.
+    #[schema(minimum = 1, maximum = 12)]
+    pub through: u8,
     pub units: Vec<UnitRef>,
 }
 
 fn lacking_dto(state: &DomainState, l: &Option<progress::Lacking>) -> Option<LackingDto> {
     l.as_ref().map(|l| LackingDto {
         year: l.year,
+        through: l.through,
         units: l.units.iter().map(|u| unit_ref(state, u)).collect(),
     })
 }

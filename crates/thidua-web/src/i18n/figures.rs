@@ -45,10 +45,16 @@ pub struct FigStrings {
     /// After `same_period_from`: the units of the lineage with no approved figures for the
     /// window, so that the column is empty rather than a partial sum.
     pub same_period_missing: &'static str,
-    /// Why a value that needs a merged unit's earlier `{year}` is missing: the `{units}` of its
-    /// lineage without approved figures of it. One reason for the grid's cùng kỳ and the
-    /// progress pages (`ui::figures::lacking_figures`).
+    /// Why the grid's cùng kỳ of a merged unit is missing: the `{units}` of its lineage
+    /// without approved figures for the same window of `{year}` (`ui::figures::lacking_figures`).
     pub lacking_figures: &'static str,
+    /// Why a value to date that needs a merged unit's earlier `{year}` is missing (progress
+    /// pages): the `{units}` of its lineage lacking approved figures of some of months 1 to
+    /// `{through}` — never said to have none of the year when they have some
+    /// (`ui::figures::lacking_figures_through`).
+    pub lacking_figures_through: &'static str,
+    /// The same when the value reads month 1 alone.
+    pub lacking_figures_month1: &'static str,
     /// Who fills in the missing earlier years, and where (a link to the figures page's
     /// historical import follows).
     pub same_period_import_hint: &'static str,
@@ -259,7 +265,9 @@ pub static VI: FigStrings = FigStrings {
     far_zero: "Bằng 0 trong khi cùng kỳ là {same}: xin kiểm tra lại",
     same_period_from: "gồm số liệu của đơn vị và của đơn vị tiền thân đã hợp nhất vào đơn vị:",
     same_period_missing: "Chưa tính được cùng kỳ của kỳ này (không cộng thiếu):",
-    lacking_figures: "chưa có số liệu đã duyệt năm {year} của {units}",
+    lacking_figures: "chưa có số liệu đã duyệt cùng kỳ năm {year} của {units}",
+    lacking_figures_through: "chưa đủ số liệu đã duyệt năm {year} (tháng 1 đến tháng {through}) của {units}",
+    lacking_figures_month1: "chưa có số liệu đã duyệt tháng 1 năm {year} của {units}",
     same_period_import_hint: "Thư ký cụm nhập số liệu đã phê duyệt của các năm trước",
     same_period_import_link: "trên trang số liệu của giao ước",
     value: "Số liệu",
@@ -422,7 +430,9 @@ pub static EN: FigStrings = FigStrings {
     far_zero: "Zero where the same period last year was {same}: please check it",
     same_period_from: "the unit's own figures and those of the predecessors merged into it:",
     same_period_missing: "No same-period figure for this window (never a partial sum):",
-    lacking_figures: "no approved figures of {year} from {units}",
+    lacking_figures: "no approved figures for the same window of {year} from {units}",
+    lacking_figures_through: "approved figures of {year} incomplete (months 1 to {through}) from {units}",
+    lacking_figures_month1: "no approved figures of month 1 of {year} from {units}",
     same_period_import_hint: "The cluster's secretariat imports the approved figures of earlier years",
     same_period_import_link: "on the covenant's figures page",
     value: "Figure",

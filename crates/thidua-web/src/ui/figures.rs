@@ -31,11 +31,42 @@ use crate::error::ApiError;
 use crate::i18n::figures::FigStrings;
 use crate::AppState;
 
-/// Why a value that needs a merged unit's figures of an earlier `year` is missing, never a
-/// partial sum: "chưa có số liệu đã duyệt năm 2024 của Công an tỉnh Sóc Trăng", the units named
-/// in Vietnamese whatever the page's language. HTML. The one reason of the grid's cùng kỳ and
-/// of the progress pages (value compared with, percentage, provisional score, charts).
+/// Why the grid's cùng kỳ of a merged unit is missing, never a partial sum: "chưa có số liệu
+/// đã duyệt cùng kỳ năm 2024 của Công an tỉnh Sóc Trăng", the units named in Vietnamese
+/// whatever the page's language. HTML.
 pub fn lacking_figures(f: &FigStrings, year: i32, units: &[crate::api::dto::UnitRef]) -> String {
+    crate::i18n::fill(
+        f.lacking_figures,
+        &[("year", year.to_string()), ("units", unit_names(units))],
+    )
+}
+
+/// Why a value to date that reads a merged unit's months 1 to `through` of an earlier `year`
+/// is missing (the progress pages: value compared with, percentage, provisional score,
+/// charts): "chưa đủ số liệu đã duyệt năm 2024 (tháng 1 đến tháng 12) của …" — a unit with
+/// some of those months approved is never said to have none of the year. HTML.
+pub fn lacking_figures_through(
+    f: &FigStrings,
+    year: i32,
+    through: u8,
+    units: &[crate::api::dto::UnitRef],
+) -> String {
+    let text = match through {
+        1 => f.lacking_figures_month1,
+        _ => f.lacking_figures_through,
+    };
+    crate::i18n::fill(
+        text,
+        &[
+            ("year", year.to_string()),
+            ("through", through.to_string()),
+            ("units", unit_names(units)),
+        ],
+    )
+}
+
+/// Units by their (Vietnamese) names, comma-separated, each marked `lang="vi"`. HTML.
+fn unit_names(units: &[crate::api::dto::UnitRef]) -> String {
     let names: Vec<String> = units
         .iter()
         .map(|u| {
@@ -45,10 +76,7 @@ pub fn lacking_figures(f: &FigStrings, year: i32, units: &[crate::api::dto::Unit
             )
         })
         .collect();
-    crate::i18n::fill(
-        f.lacking_figures,
-        &[("year", year.to_string()), ("units", names.join(", "))],
-    )
+    names.join(", ")
 }
 
 /// A figure as the grid shows it: "1.234,5" (the Vietnamese way in both languages), "không áp

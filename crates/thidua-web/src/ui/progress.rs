@@ -191,15 +191,16 @@ impl Helpers {
         }
     }
 
-    /// "— (chưa tính được, không cộng thiếu: chưa có số liệu đã duyệt năm 2024 của …)".
+    /// "— (chưa tính được, không cộng thiếu: chưa đủ số liệu đã duyệt năm 2024 (tháng 1 đến
+    /// tháng 3) của …)".
     fn not_computed(&self, l: &LackingDto) -> String {
         self.p.not_computed.replace("{reason}", &self.lacking(l))
     }
 
-    /// Who of a merged unit's lineage lacks approved figures of which year, as the figures
-    /// grid says it ([`super::figures::lacking_figures`]). HTML.
+    /// Who of a merged unit's lineage lacks approved figures of which months of which year
+    /// ([`super::figures::lacking_figures_through`]). HTML.
     fn lacking(&self, l: &LackingDto) -> String {
-        super::figures::lacking_figures(self.lang.figures(), l.year, &l.units)
+        super::figures::lacking_figures_through(self.lang.figures(), l.year, l.through, &l.units)
     }
 
     /// Where a change target's percentage cannot be charted for a merged unit whose lineage

@@ -485,8 +485,7 @@ fn a_merged_units_incomplete_baseline_shows_what_is_known_and_names_who_lacks_fi
         let at = &page[page.find(&format!("id=\"target-{id}\"")).unwrap()..];
         super::support::without_tags(&at[..at.find("</tr>").unwrap()])
     };
-    let lacking =
-        "chưa có số liệu đã duyệt năm 2024 của Công an thành phố Cần Thơ, Công an tỉnh Sóc Trăng";
+    let lacking = "chưa có số liệu đã duyệt tháng 1 năm 2024 của Công an thành phố Cần Thơ, Công an tỉnh Sóc Trăng";
     // Cùng kỳ and the reduction to date say why they are none, naming who lacks figures.
     for id in ["t1", "t2"] {
         let r = row(id);
@@ -506,7 +505,7 @@ fn a_merged_units_incomplete_baseline_shows_what_is_known_and_names_who_lacks_fi
     assert!(provisional.contains(lacking), "{provisional}");
     let chart_note = super::support::element_text(&page, "no-change-t1", "p");
     assert!(
-        chart_note.starts_with("Chưa tính được mức thay đổi so với năm 2024 (không cộng thiếu): chưa có số liệu đã duyệt năm 2024 của Công an thành phố Cần Thơ, Công an tỉnh Sóc Trăng")
+        chart_note.starts_with("Chưa tính được mức thay đổi so với năm 2024 (không cộng thiếu): chưa có số liệu đã duyệt tháng 1 năm 2024 của Công an thành phố Cần Thơ, Công an tỉnh Sóc Trăng")
             && chart_note.ends_with("Biểu đồ vẽ số luỹ kế năm nay."),
         "{chart_note}"
     );
@@ -526,7 +525,7 @@ fn a_merged_units_incomplete_baseline_shows_what_is_known_and_names_who_lacks_fi
     let en = c.get(&path).body;
     let en_text = super::support::without_tags(&en);
     assert!(
-        en_text.contains("— (cannot be computed, never a partial sum: no approved figures of 2024 from Công an thành phố Cần Thơ, Công an tỉnh Sóc Trăng)"),
+        en_text.contains("— (cannot be computed, never a partial sum: no approved figures of month 1 of 2024 from Công an thành phố Cần Thơ, Công an tỉnh Sóc Trăng)"),
         "{en_text}"
     );
     assert!(
@@ -547,4 +546,75 @@ fn a_merged_units_incomplete_baseline_shows_what_is_known_and_names_who_lacks_fi
         .map(|u| u["id"].as_str().unwrap())
         .collect();
     assert_eq!(units, ["ca-ct", "ca-st"]);
+}
+
+/// Cần Thơ's 2025 covenant, January and February approved, when the secretariat has imported
+/// Cần Thơ's and Sóc Trăng's approved figures of January 2024 only: the progress pages say
+/// their 2024 figures are incomplete through February, never that they have none of 2024
+/// (what they said before), and the figures grid of February says the same window of 2024
+/// is missing — in Vietnamese and in English; the API carries the month.
+#[test]
+fn a_merged_units_partly_imported_baseline_is_said_incomplete_not_absent() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    let s = &app.service;
+    super::support::load_figures(s);
+    super::support::approved_year(s, COV, &["ca-hg"], |_, _, _| {
+        super::support::full_figures(s, COV, 9)
+    });
+    let cov = super::support::signed_2025_covenant(s);
+    let cov = cov.as_str();
+    let reports = ["ca-ct", "ca-st"]
+        .iter()
+        .map(|u| thidua_domain::figures::HistoricalReport {
+            unit: thidua_domain::UnitId::parse(u).unwrap(),
+            year: 2024,
+            window: "M01".into(),
+            values: super::support::full_figures(s, cov, 8),
+        })
+        .collect();
+    let import = thidua_domain::Command::ImportHistoricalFigures {
+        covenant: thidua_domain::CovenantId::parse(cov).unwrap(),
+        file_name: thidua_domain::Text::parse("t", "2024.csv", 100).unwrap(),
+        sha256: "cd".repeat(32),
+        reports,
+    };
+    let mut cmds = vec![import];
+    cmds.extend(super::support::monthly_reports(
+        cov,
+        "ca-ct",
+        1..=2,
+        true,
+        |_| super::support::full_figures(s, cov, 7),
+    ));
+    s.execute_all(&thidua_domain::Actor::System, cmds).unwrap();
+    let c = signed_in(&app, "thuky12");
+    let path = format!("/covenants/{cov}/progress/ca-ct");
+    let page = super::support::without_tags(&c.get(&path).body);
+    assert!(
+        page.contains("chưa đủ số liệu đã duyệt năm 2024 (tháng 1 đến tháng 2) của Công an thành phố Cần Thơ, Công an tỉnh Sóc Trăng"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("chưa có số liệu đã duyệt năm 2024"),
+        "{page}"
+    );
+    let grid = c.get(&format!("/covenants/{cov}/figures/ca-ct/M02")).body;
+    assert!(
+        super::support::without_tags(&grid).contains("chưa có số liệu đã duyệt cùng kỳ năm 2024 của Công an thành phố Cần Thơ, Công an tỉnh Sóc Trăng"),
+        "{grid}"
+    );
+    let api = c
+        .get(&format!("/api/v1/covenants/{cov}/progress/ca-ct"))
+        .json();
+    let t = &api["progress"]["units"][0]["targets"][0];
+    assert_eq!(t["compared_lacking"]["through"], 2, "{t}");
+    let home = c.get("/");
+    let r = c.post_form("/lang", &[("csrf", &home.csrf()), ("to", "en")]);
+    assert!(r.status < 400, "{}", r.body);
+    let en = super::support::without_tags(&c.get(&path).body);
+    assert!(
+        en.contains("approved figures of 2024 incomplete (months 1 to 2) from Công an thành phố Cần Thơ, Công an tỉnh Sóc Trăng"),
+        "{en}"
+    );
+    assert!(!en.contains("no approved figures of 2024"), "{en}");
 }
