@@ -246,10 +246,17 @@ impl HttpLog {
                     code: api_code(text.trim()),
                 }
             }
-            // The transport error's own text starts with the address again: said once here.
+            // The transport error's own text starts with the address again: said once here,
+            // then what failed, its message and its cause (a certificate refused, say).
             ureq::Error::Transport(t) => {
-                let detail = t.message().map(|m| format!(": {m}")).unwrap_or_default();
-                ClientError::unreachable(format!("{url}: {}{detail}", t.kind()))
+                let mut said = format!("{url}: {}", t.kind());
+                if let Some(m) = t.message() {
+                    said += &format!(": {m}");
+                }
+                if let Some(cause) = std::error::Error::source(&t) {
+                    said += &format!(": {cause}");
+                }
+                ClientError::unreachable(said)
             }
         })
     }
