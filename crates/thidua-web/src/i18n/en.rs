@@ -44,6 +44,8 @@ pub static STRINGS: Strings = Strings {
     role_leader: "Unit leader",
     role_supervisor: "Supervisor",
     role_ministry_supervisor: "Ministry supervisor (every cluster)",
+    role_unit_ceased: "the unit ceased on {date}; the role serves its earlier years only",
+    role_unit_ceased_into: "the unit ceased on {date}, merged into {unit}; the role serves its earlier years only",
     cluster_members: "Member units",
     cluster_head: "Head",
     cluster_deputy: "Deputy head",

@@ -248,6 +248,11 @@ pub struct Strings {
     pub role_leader: &'static str,
     pub role_supervisor: &'static str,
     pub role_ministry_supervisor: &'static str,
+    /// After a unit role whose unit has ceased (`{date}`, dd/mm/yyyy): the role stays for
+    /// the unit's earlier years, and says so (`ui::role_label`).
+    pub role_unit_ceased: &'static str,
+    /// The same when one unit continues it (`{unit}`, a merger): who reports from then on.
+    pub role_unit_ceased_into: &'static str,
     pub cluster_members: &'static str,
     pub cluster_head: &'static str,
     pub cluster_deputy: &'static str,

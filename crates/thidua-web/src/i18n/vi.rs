@@ -44,6 +44,8 @@ pub static STRINGS: Strings = Strings {
     role_leader: "Lãnh đạo đơn vị",
     role_supervisor: "Giám sát",
     role_ministry_supervisor: "Giám sát toàn Bộ (mọi cụm)",
+    role_unit_ceased: "đơn vị đã chấm dứt hoạt động từ {date}; vai trò chỉ còn dùng cho các năm trước",
+    role_unit_ceased_into: "đơn vị đã chấm dứt hoạt động từ {date}, hợp nhất vào {unit}; vai trò chỉ còn dùng cho các năm trước",
     cluster_members: "Đơn vị thành viên",
     cluster_head: "Cụm trưởng",
     cluster_deputy: "Cụm phó",

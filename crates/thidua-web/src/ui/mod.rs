@@ -401,6 +401,9 @@ pub fn page_error(lang: Lang, e: ApiError) -> Response {
 pub struct RoleLabel {
     pub title: String,
     pub place: Option<String>,
+    /// For a leader's or officer's role at a unit that has ceased: since when and, after a
+    /// merger, into which unit (HTML, the unit's name marked `lang="vi"`).
+    pub ceased: Option<String>,
 }
 
 impl std::fmt::Display for RoleLabel {
@@ -424,10 +427,46 @@ pub fn role_label(t: &Strings, state: &thidua_domain::State, role: &Role) -> Rol
         Role::Supervisor { cluster: c } => (t.role_supervisor, Some(cluster(c))),
         Role::MinistrySupervisor => (t.role_ministry_supervisor, None),
     };
+    let ceased = match role {
+        Role::Officer { unit: u } | Role::Leader { unit: u } => ceased_note(t, state, u),
+        _ => None,
+    };
     RoleLabel {
         title: title.to_owned(),
         place,
+        ceased,
     }
+}
+
+/// For a unit that has ceased (merged, split or dissolved): "đơn vị đã chấm dứt hoạt động từ
+/// 01/07/2025, hợp nhất vào Công an tỉnh An Giang; …" — what a role at it still serves and, when
+/// one unit continues it (`State::continuing_unit`), which. HTML. `None` for a unit in being.
+fn ceased_note(
+    t: &Strings,
+    state: &thidua_domain::State,
+    unit: &thidua_domain::UnitId,
+) -> Option<String> {
+    let ceased = state.units.get(unit)?.dissolved?;
+    let date = ceased.format("%d/%m/%Y").to_string();
+    let into = state
+        .continuing_unit(unit, ceased)
+        .filter(|u| &u.id != unit);
+    Some(match into {
+        Some(u) => crate::i18n::fill(
+            t.role_unit_ceased_into,
+            &[
+                ("date", date),
+                (
+                    "unit",
+                    format!(
+                        "<span lang=\"vi\">{}</span>",
+                        thidua_scoring::render::esc(u.name.as_str())
+                    ),
+                ),
+            ],
+        ),
+        None => crate::i18n::fill(t.role_unit_ceased, &[("date", date)]),
+    })
 }
 
 /// A role string (`leader:ca-kg`) in words.
@@ -437,6 +476,7 @@ pub fn role_str_label(t: &Strings, state: &thidua_domain::State, raw: &str) -> R
         .unwrap_or_else(|_| RoleLabel {
             title: raw.to_owned(),
             place: None,
+            ceased: None,
         })
 }
 

@@ -439,3 +439,38 @@ fn admin_cluster_members_of_one_kind(app: &TestApp) {
         "{form}"
     );
 }
+
+/// A role at a unit the 2025 mergers ended (Kiên Giang into An Giang, 01/07/2025): the role
+/// stays (the unit's leader still votes on its 2024 awards), and every list of roles — the
+/// leader's home page, the administrator's roles page, the unit's page — says the unit has
+/// ceased, since when, into which unit, and that the role serves its earlier years only, in
+/// both languages; a role at a unit in being says nothing of the kind. Before, the roles read
+/// as if Kiên Giang were still reporting.
+#[test]
+fn a_role_at_a_merged_away_unit_says_the_unit_ceased_and_into_which() {
+    let app = super::support::spawn(super::support::Backend::Sqlite).unwrap();
+    let note = "đơn vị đã chấm dứt hoạt động từ 01/07/2025, hợp nhất vào Công an tỉnh An Giang; vai trò chỉ còn dùng cho các năm trước";
+    let leader = signed_in(&app, "lanhdao-kg");
+    let home = super::support::without_tags(&leader.get("/").body);
+    assert!(
+        home.contains(&format!(
+            "Lãnh đạo đơn vị — Công an tỉnh Kiên Giang ({note})"
+        )),
+        "{home}"
+    );
+    let admin = signed_in(&app, "quantri");
+    for path in ["/admin/roles", "/units/ca-kg"] {
+        let page = super::support::without_tags(&admin.get(path).body);
+        assert!(page.contains(note), "{path}: {page}");
+    }
+    let ag = super::support::without_tags(&admin.get("/units/ca-ag").body);
+    assert!(!ag.contains("chấm dứt hoạt động từ"), "{ag}");
+    let csrf = leader.get("/").csrf();
+    let r = leader.post_form("/lang", &[("csrf", &csrf), ("to", "en")]);
+    assert!(r.status < 400, "{}", r.body);
+    let en = super::support::without_tags(&leader.get("/").body);
+    assert!(
+        en.contains("(the unit ceased on 01/07/2025, merged into Công an tỉnh An Giang; the role serves its earlier years only)"),
+        "{en}"
+    );
+}
