@@ -293,6 +293,7 @@ pub static STRINGS: Strings = Strings {
     err_unit_dissolved: "{unit} ceased to exist on {date} (merged into {successors}); choose its successor instead.",
     err_unit_not_active: "{unit} did not exist on {date}.",
     err_unit_not_active_year: "{unit} did not exist throughout {date}.",
+    err_unit_ceased_by: "{unit} did not exist on {date}: it ceased on {ceased}.",
     err_witness_quorum: "The cosignatures needed must be from 1 to {n} (the witness units ticked).",
     err_witness_none: "Tick at least one witness unit.",
     err_member_kinds: "{unit} is a {found} unit, unlike {other} ({expected}): a cluster's members in a year must be units of one kind; untick the units of another kind.",

@@ -528,6 +528,9 @@ pub struct Strings {
     pub err_unit_not_active: &'static str,
     /// [`Strings::err_unit_not_active`] for a whole year (a cluster year's members).
     pub err_unit_not_active_year: &'static str,
+    /// [`Strings::err_unit_not_active`] for a unit that had ceased by `{date}`: since when
+    /// (`{ceased}`), so that the administrator sees why (a merger recorded earlier).
+    pub err_unit_ceased_by: &'static str,
     /// A witness policy's quorum out of 1..=`{n}` designated units; none designated.
     pub err_witness_quorum: &'static str,
     pub err_witness_none: &'static str,

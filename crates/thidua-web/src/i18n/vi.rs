@@ -293,6 +293,7 @@ pub static STRINGS: Strings = Strings {
     err_unit_dissolved: "{unit} không còn tồn tại từ ngày {date} (đã hợp nhất vào {successors}); hãy chọn đơn vị kế thừa.",
     err_unit_not_active: "{unit} không hoạt động vào ngày {date}.",
     err_unit_not_active_year: "{unit} không hoạt động suốt năm {date}.",
+    err_unit_ceased_by: "{unit} không hoạt động vào ngày {date}: đơn vị đã chấm dứt hoạt động từ ngày {ceased}.",
     err_witness_quorum: "Số chữ ký cần có phải từ 1 đến {n} (số đơn vị nhân chứng đã chọn).",
     err_witness_none: "Hãy chọn ít nhất một đơn vị nhân chứng.",
     err_member_kinds: "{unit} là {found}, khác loại với {other} ({expected}): thành viên của cụm trong một năm phải cùng một loại đơn vị; hãy bỏ chọn các đơn vị khác loại.",

@@ -173,7 +173,8 @@ pub async fn rename(
                 "short_code_taken" => "short_code",
                 _ => "name",
             };
-            errors.push("rename", field, lang.api_error(&e));
+            let message = super::names::refusal(lang, &app.service.read(), None, &e);
+            errors.push("rename", field, message);
             rename_view(&viewer, unit_ref, v, errors)
         }
         Err(e) => viewer_error(&viewer, e),
@@ -355,7 +356,8 @@ pub async fn record_lineage(
                 "text_too_long" | "empty_text" | "invalid_text" => "decision",
                 _ => "kind",
             };
-            errors.push("lineage", field, lang.api_error(&e));
+            let message = super::names::refusal(lang, &app.service.read(), None, &e);
+            errors.push("lineage", field, message);
             lineage_view(&app, &viewer, unit_ref, v, errors)
         }
         Err(e) => viewer_error(&viewer, e),

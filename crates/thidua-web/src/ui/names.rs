@@ -188,6 +188,14 @@ pub fn window(
         .unwrap_or_else(|| key.to_owned())
 }
 
+/// The day `unit` ceased (dd/mm/yyyy), when it had by the ISO day `date`: why the unit was not
+/// in being then.
+fn ceased_by(state: &State, unit: &str, date: &str) -> Option<String> {
+    let day = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
+    let ceased = state.units.get(&UnitId::parse(unit).ok()?)?.dissolved?;
+    (ceased <= day).then(|| crate::format::date(&ceased))
+}
+
 /// A refusal answered to a form, in the viewer's language only: the domain's refusal told with
 /// names ([`domain_error_in`], `covenant` naming the reporting windows), else the sentence of
 /// its code. Never the error's English message, which is for the API and the logs.
@@ -260,17 +268,22 @@ pub fn domain_error_in(
         E::WitnessQuorum { designated } => {
             fill(t.err_witness_quorum, &[("n", designated.to_string())])
         }
-        E::UnitNotActive { unit, date } => fill(
-            if date.len() == 4 {
-                t.err_unit_not_active_year
-            } else {
-                t.err_unit_not_active
-            },
-            &[
-                ("unit", unit_name(unit)),
-                ("date", crate::format::iso_date(date)),
-            ],
-        ),
+        E::UnitNotActive { unit, date } => {
+            let ceased = ceased_by(state, unit, date);
+            let text = match (date.len(), &ceased) {
+                (4, _) => t.err_unit_not_active_year,
+                (_, Some(_)) => t.err_unit_ceased_by,
+                _ => t.err_unit_not_active,
+            };
+            fill(
+                text,
+                &[
+                    ("unit", unit_name(unit)),
+                    ("date", crate::format::iso_date(date)),
+                    ("ceased", ceased.unwrap_or_default()),
+                ],
+            )
+        }
         E::MemberKinds {
             unit,
             found,

@@ -474,3 +474,65 @@ fn a_role_at_a_merged_away_unit_says_the_unit_ceased_and_into_which() {
         "{en}"
     );
 }
+
+/// Renaming, or merging again, a unit the 2025 mergers ended, on a day after it ceased: the
+/// form says which unit was not in being on that day and since when it has ceased, in both
+/// languages — before, it said only "Đơn vị không hoạt động vào thời điểm này." beside the
+/// date, naming neither the unit nor why.
+#[test]
+fn a_change_to_a_merged_away_unit_after_it_ceased_says_since_when() {
+    let app = super::support::spawn(super::support::Backend::Sqlite).unwrap();
+    let admin = signed_in(&app, "quantri");
+    let csrf = admin.get("/units/ca-kg/rename").csrf();
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("name", "Công an tỉnh Kiên Giang mới"),
+        ("short_code", "KGM"),
+        ("effective", "01/08/2025"),
+        ("decision", "Quyết định 1/2025"),
+    ];
+    let r = admin.post_form("/units/ca-kg/rename", &fields);
+    assert_eq!(r.status, 422, "{}", r.body);
+    let said = "Công an tỉnh Kiên Giang không hoạt động vào ngày 01/08/2025: đơn vị đã chấm dứt hoạt động từ ngày 01/07/2025.";
+    assert!(
+        super::support::without_tags(&r.body).contains(said),
+        "{}",
+        r.body
+    );
+    let csrf = admin.get("/units/ca-kg/lineage").csrf();
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("kind", "merge"),
+        ("p_ca-kg", "1"),
+        ("p_ca-bl", "1"),
+        ("s_ca-cm", "1"),
+        ("effective", "01/08/2025"),
+        ("decision", "Nghị quyết 1/2025"),
+    ];
+    let r = admin.post_form("/units/ca-kg/lineage", &fields);
+    assert_eq!(r.status, 422, "{}", r.body);
+    let text = super::support::without_tags(&r.body);
+    assert!(
+        text.contains("đơn vị đã chấm dứt hoạt động từ ngày 01/07/2025."),
+        "{text}"
+    );
+    let home = admin.get("/");
+    let r = admin.post_form("/lang", &[("csrf", &home.csrf()), ("to", "en")]);
+    assert!(r.status < 400, "{}", r.body);
+    let csrf = admin.get("/units/ca-kg/rename").csrf();
+    let mut en = fields.to_vec();
+    en.retain(|(k, _)| *k == "effective" || *k == "decision");
+    en.extend([
+        ("csrf", csrf.as_str()),
+        ("name", "X"),
+        ("short_code", "KGX"),
+    ]);
+    let r = admin.post_form("/units/ca-kg/rename", &en);
+    assert!(
+        super::support::without_tags(&r.body).contains(
+            "Công an tỉnh Kiên Giang did not exist on 01/08/2025: it ceased on 01/07/2025."
+        ),
+        "{}",
+        r.body
+    );
+}
