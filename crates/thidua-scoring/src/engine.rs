@@ -186,7 +186,7 @@ impl EvalError {
                 year,
                 missing,
             } => format!(
-                "{} của đơn vị hợp nhất {} năm {year} là tổng số liệu các đơn vị tiền thân, không cộng thiếu: chưa có số liệu của {}",
+                "{} của đơn vị hợp nhất {} năm {year} là tổng số liệu các đơn vị tiền thân, không cộng thiếu: chưa đủ số liệu (các kỳ cần cộng) của {}",
                 (w.element)(element),
                 (w.unit)(unit),
                 missing.iter().map(|u| (w.unit)(u)).collect::<Vec<_>>().join(", ")
@@ -252,7 +252,7 @@ impl EvalError {
             } => {
                 let missing: Vec<String> = missing.iter().map(|u| format!("`{u}`")).collect();
                 format!(
-                    "`{element}` of merged unit `{unit}` for {year} sums its predecessors, never partially: none from {}",
+                    "`{element}` of merged unit `{unit}` for {year} sums its predecessors, never partially: figures missing (periods to add) from {}",
                     missing.join(", ")
                 )
             }

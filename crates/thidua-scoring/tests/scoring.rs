@@ -651,7 +651,7 @@ fn an_incomplete_merged_baseline_names_every_predecessor_without_figures() {
     assert_eq!(u.status, Status::Error);
     let t = render::unit_text(&u);
     assert!(
-        t.contains("`x` của đơn vị hợp nhất `AG` năm 2024 là tổng số liệu các đơn vị tiền thân, không cộng thiếu: chưa có số liệu của `AG`, `ST`"),
+        t.contains("`x` của đơn vị hợp nhất `AG` năm 2024 là tổng số liệu các đơn vị tiền thân, không cộng thiếu: chưa đủ số liệu (các kỳ cần cộng) của `AG`, `ST`"),
         "{t}"
     );
 }

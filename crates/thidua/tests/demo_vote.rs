@@ -53,28 +53,7 @@ fn the_demonstrations_open_vote_is_counted_with_its_trustee_files() {
             && said.contains(&format!("at most {seats} candidates")),
         "said in both languages before anything is sent: {said}"
     );
-    // A log key that did not sign this log (another log's): refused in both languages before
-    // any key file is made or anything is sent.
-    let other = dir.join("other-log");
-    assert!(run(thidua()
-        .args(["bench", "append", "--count", "1", "--data"])
-        .arg(&other))
-    .status
-    .success());
-    let other_key =
-        String::from_utf8(run(thidua().args(["log", "key", "--data"]).arg(&other)).stdout).unwrap();
-    let refused = run(leader(&["vote"], "ca-kg")
-        .env("THIDUA_LOG_KEY", other_key.trim())
-        .args(["--approve", &candidates[0], "--key"])
-        .arg(dir.join("other-key.vote.key")));
-    assert_eq!(refused.status.code(), Some(1));
-    let said = String::from_utf8_lossy(&refused.stderr);
-    assert!(
-        said.contains("bản chốt sổ của nhật ký không được ký bằng khoá nhật ký máy này dùng")
-            && said.contains("the log's checkpoint is not signed by the log key"),
-        "{said}"
-    );
-    assert!(!dir.join("other-key.vote.key").exists());
+    refused_under_another_logs_key(dir, leader(&["vote"], "ca-kg"), &candidates[0]);
     let voters = ["ca-kg", "ca-ag", "ca-hg", "ca-cm"];
     for unit in voters {
         let out = run(leader(&["vote"], unit)
@@ -161,28 +140,7 @@ fn a_round_the_trustees_cannot_decrypt_is_verified_as_counted_on_paper() {
             .args(["--server", &url, "--election", ELECTION, "--unit", unit]);
         cmd
     };
-    // A log key that did not sign this log (another log's): refused in both languages before
-    // any key file is made or anything is sent.
-    let other = dir.join("other-log");
-    assert!(run(thidua()
-        .args(["bench", "append", "--count", "1", "--data"])
-        .arg(&other))
-    .status
-    .success());
-    let other_key =
-        String::from_utf8(run(thidua().args(["log", "key", "--data"]).arg(&other)).stdout).unwrap();
-    let refused = run(leader(&["vote"], "ca-kg")
-        .env("THIDUA_LOG_KEY", other_key.trim())
-        .args(["--approve", &candidates[0], "--key"])
-        .arg(dir.join("other-key.vote.key")));
-    assert_eq!(refused.status.code(), Some(1));
-    let said = String::from_utf8_lossy(&refused.stderr);
-    assert!(
-        said.contains("bản chốt sổ của nhật ký không được ký bằng khoá nhật ký máy này dùng")
-            && said.contains("the log's checkpoint is not signed by the log key"),
-        "{said}"
-    );
-    assert!(!dir.join("other-key.vote.key").exists());
+    refused_under_another_logs_key(dir, leader(&["vote"], "ca-kg"), &candidates[0]);
     let voters = ["ca-kg", "ca-ag", "ca-hg", "ca-cm"];
     let mut first_receipt = String::new();
     for unit in voters {
@@ -424,6 +382,36 @@ fn a_round_the_trustees_cannot_decrypt_is_verified_as_counted_on_paper() {
 }
 
 /// The log key the server at `url` publishes.
+/// A ballot cast under a log key that did not sign this log (another log's, made in
+/// `dir/other-log`) is refused in both languages before any key file is made or anything is
+/// sent.
+fn refused_under_another_logs_key(
+    dir: &std::path::Path,
+    mut vote: std::process::Command,
+    candidate: &str,
+) {
+    let other = dir.join("other-log");
+    assert!(run(thidua()
+        .args(["bench", "append", "--count", "1", "--data"])
+        .arg(&other))
+    .status
+    .success());
+    let other_key =
+        String::from_utf8(run(thidua().args(["log", "key", "--data"]).arg(&other)).stdout).unwrap();
+    let refused = run(vote
+        .env("THIDUA_LOG_KEY", other_key.trim())
+        .args(["--approve", candidate, "--key"])
+        .arg(dir.join("other-key.vote.key")));
+    assert_eq!(refused.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        said.contains("bản chốt sổ của nhật ký không được ký bằng khoá nhật ký máy này dùng")
+            && said.contains("the log's checkpoint is not signed by the log key"),
+        "{said}"
+    );
+    assert!(!dir.join("other-key.vote.key").exists());
+}
+
 fn served_log_key(url: &str) -> String {
     ureq::get(&format!("{url}/api/v1/log/key"))
         .call()

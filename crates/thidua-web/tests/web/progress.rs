@@ -514,7 +514,7 @@ fn a_merged_units_incomplete_baseline_shows_what_is_known_and_names_who_lacks_fi
     let explanation =
         super::support::without_tags(&page[page.find("id=\"explanation\"").unwrap()..]);
     assert!(
-        explanation.contains("«Tội phạm về trật tự xã hội» của đơn vị hợp nhất Công an thành phố Cần Thơ năm 2024 là tổng số liệu các đơn vị tiền thân, không cộng thiếu: chưa có số liệu của Công an thành phố Cần Thơ, Công an tỉnh Sóc Trăng"),
+        explanation.contains("«Tội phạm về trật tự xã hội» của đơn vị hợp nhất Công an thành phố Cần Thơ năm 2024 là tổng số liệu các đơn vị tiền thân, không cộng thiếu: chưa đủ số liệu (các kỳ cần cộng) của Công an thành phố Cần Thơ, Công an tỉnh Sóc Trăng"),
         "{explanation}"
     );
     assert!(!explanation.contains("chưa tồn tại"), "{explanation}");
