@@ -89,6 +89,14 @@ impl Text {
         Ok(Self(normalised))
     }
 
+    /// [`Text::parse`] for a field of one line ([`Text::check_line`]): a place, a title typed
+    /// at the console or in a form.
+    pub fn parse_line(field: &'static str, raw: &str, max: usize) -> Result<Self, DomainError> {
+        let text = Self::parse(field, raw, max)?;
+        text.check_line(field, max)?;
+        Ok(text)
+    }
+
     /// Checks an already-built text against a field's rules (the same as [`Text::parse`]).
     pub fn check(&self, field: &'static str, max: usize) -> Result<(), DomainError> {
         validate(field, &self.0, max)
@@ -356,6 +364,13 @@ mod tests {
         ));
         let one = Text::parse("name", "Công an tỉnh Kiên Giang", 50).unwrap();
         assert!(one.check_line("name", 50).is_ok());
+        assert!(Text::parse_line("place", "Rạch Giá\nKiên Giang", 50).is_err());
+        assert_eq!(
+            Text::parse_line("place", " Rạch Giá ", 50)
+                .unwrap()
+                .as_str(),
+            "Rạch Giá"
+        );
         assert!(matches!(
             one.check_line("name", 5),
             Err(DomainError::TextTooLong { .. })

@@ -8,8 +8,8 @@ use rust_decimal::Decimal;
 
 /// How many times last year's figure a figure must be (or its inverse) to be far from it.
 pub const FAR_FACTOR: Decimal = Decimal::from_parts(10, 0, 0, false, 0);
-/// The smaller of the two figures of a tenfold change, or last year's figure before a zero,
-/// must reach this for the change to count: 1 case against 9 is not a slip.
+/// The larger of the two figures must reach this for the change to count: 1 case against 9,
+/// or none against 9, is not a slip.
 pub const FAR_FLOOR: Decimal = Decimal::from_parts(10, 0, 0, false, 0);
 
 /// `value` against last year's `same`: `Some(value / same)`, rounded half up to 3 places from
@@ -24,11 +24,8 @@ pub fn far_from_same_period(value: Decimal, same: Decimal) -> Option<Decimal> {
     } else {
         (same, value)
     };
-    let far = if low.is_zero() {
-        high >= FAR_FLOOR
-    } else {
-        high >= FAR_FLOOR && high >= low * FAR_FACTOR
-    };
+    // A zero against `high` is as far as a tenth: `low * FAR_FACTOR` is then zero.
+    let far = high >= FAR_FLOOR && high >= low * FAR_FACTOR;
     far.then(|| ratio(value, same)).flatten()
 }
 

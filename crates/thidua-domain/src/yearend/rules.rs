@@ -202,9 +202,10 @@ pub fn dossier_computable(
         .unwrap_or_default();
     // Every window of the year approved: what is missing is an earlier year the scores compare
     // with (a merged unit's predecessor that never reported it, say), named as such.
-    let earlier = match windows.is_empty() {
-        true => earlier_gaps(state, &review.schedule.covenant, unit).join("; "),
-        false => String::new(),
+    let earlier = if windows.is_empty() {
+        earlier_gaps(state, &review.schedule.covenant, unit).join("; ")
+    } else {
+        String::new()
     };
     if !earlier.is_empty() {
         return Err(refuse_with(

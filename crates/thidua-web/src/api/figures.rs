@@ -397,9 +397,10 @@ fn unit_statuses(
 /// (`own`), no submission; for everyone else, no published figures (what the unit has not
 /// published is not told).
 fn overdue(report: Option<&Report>, own: bool) -> bool {
-    match own {
-        true => report.and_then(|r| r.first_submission).is_none(),
-        false => report.and_then(|r| r.published()).is_none(),
+    if own {
+        report.and_then(|r| r.first_submission).is_none()
+    } else {
+        report.and_then(|r| r.published()).is_none()
     }
 }
 
@@ -706,7 +707,8 @@ fn element_rows(
         .iter()
         .map(|e| {
             let same = state.earlier_value(unit, covenant, year - 1, window, &e.id);
-            let value = lookup(values, &e.id).map_or(Cell::Missing, |(v, p)| v.get(p));
+            let current = lookup(values, &e.id);
+            let value = current.map_or(Cell::Missing, |(v, p)| v.get(p));
             ElementRow {
                 id: e.id.clone(),
                 name: e.name.clone(),
@@ -715,7 +717,7 @@ fn element_rows(
                 same_period_ratio: same_period_ratio(value, same),
                 value: cell_str(value),
                 published: lookup(published, &e.id).and_then(|(v, p)| cell_str(v.get(p))),
-                comment: lookup(values, &e.id)
+                comment: current
                     .and_then(|(v, p)| v.comment(p))
                     .map(|t| t.to_string()),
             }

@@ -526,23 +526,14 @@ fn offer_request(
             .map_err(|_| ApiError::bad_request("invalid_date", "date: YYYY-MM-DD"))?,
     };
     let place = match place.filter(|p| !p.trim().is_empty()) {
-        Some(typed) => one_line_place(typed)?,
+        Some(typed) => {
+            thidua_domain::Text::parse_line("place", typed, thidua_domain::text::limits::PLACE)?
+                .to_string()
+        }
         None => offer_place(state, &owner, key, date),
     };
     request(key, &place, date).map_err(ApiError::from)
 }
-
-/// A typed place: text on one line, at most [`PLACE_MAX`] characters.
-fn one_line_place(typed: &str) -> Result<String, ApiError> {
-    let place = thidua_domain::Text::parse("place", typed, PLACE_MAX)?;
-    if place.as_str().contains('\n') {
-        return Err(thidua_domain::DomainError::InvalidText { field: "place" }.into());
-    }
-    Ok(place.to_string())
-}
-
-/// The longest place a date line takes, in characters.
-const PLACE_MAX: usize = 100;
 
 /// The place an offered document is dated at unless another is typed (`offers::default_place`:
 /// the inspected unit's province for an inspection's minutes, else the place of the cluster's

@@ -69,12 +69,7 @@ pub fn lacking_figures_through(
 fn unit_names(units: &[crate::api::dto::UnitRef]) -> String {
     let names: Vec<String> = units
         .iter()
-        .map(|u| {
-            format!(
-                "<span lang=\"vi\">{}</span>",
-                thidua_scoring::render::esc(&u.name)
-            )
-        })
+        .map(|u| super::names::vietnamese_html(&u.name))
         .collect();
     names.join(", ")
 }

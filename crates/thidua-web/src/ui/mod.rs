@@ -456,13 +456,7 @@ fn ceased_note(
             t.role_unit_ceased_into,
             &[
                 ("date", date),
-                (
-                    "unit",
-                    format!(
-                        "<span lang=\"vi\">{}</span>",
-                        thidua_scoring::render::esc(u.name.as_str())
-                    ),
-                ),
+                ("unit", names::vietnamese_html(u.name.as_str())),
             ],
         ),
         None => crate::i18n::fill(t.role_unit_ceased, &[("date", date)]),

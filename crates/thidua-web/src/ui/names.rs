@@ -45,6 +45,15 @@ impl Named {
     }
 }
 
+/// Data text (Vietnamese whatever the page's language) inside a sentence built as HTML:
+/// escaped, marked `lang="vi"`.
+pub fn vietnamese_html(text: &str) -> String {
+    format!(
+        "<span lang=\"vi\">{}</span>",
+        thidua_scoring::render::esc(text)
+    )
+}
+
 pub fn unit(state: &State, id: &UnitId) -> Named {
     let name = state
         .units

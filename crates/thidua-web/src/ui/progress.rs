@@ -98,7 +98,7 @@ impl Helpers {
         }
         let value = esc(&shown(raw));
         // The unit of measure is the covenant's own (Vietnamese) words: marked so, as HTML.
-        let unit = |u: &str| format!("<span lang=\"vi\">{}</span>", esc(u));
+        let unit = super::names::vietnamese_html;
         let measured = match (of, raw) {
             (Some(u), Some(_)) if u.starts_with('%') => format!("{value}{}", unit(u)),
             (Some(u), Some(_)) => format!("{value} {}", unit(u)),

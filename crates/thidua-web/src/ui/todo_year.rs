@@ -475,9 +475,10 @@ fn yearend(t: &Strings, state: &State, viewer: &Viewer, c: &Covenant, r: &Review
                 ("members", plain(r.members.len())),
             ];
             // The draw has its own section; the lock is the secretariat's.
-            let section = match r.has_assignment() {
-                false => "draw",
-                true => "secretariat",
+            let section = if r.has_assignment() {
+                "secretariat"
+            } else {
+                "draw"
             };
             out.push(todo(template, &args(counts), (section.to_owned(), t.show)));
         }

@@ -241,15 +241,11 @@ impl DatedArgs {
         let place = match self.place {
             // Checked as every text of the log is (not empty, one line, no invisible
             // character): an issued document's place is recorded for good.
-            Some(p) => {
-                let place = thidua_domain::Text::parse(
-                    "place",
-                    p.trim(),
-                    thidua_domain::text::limits::PLACE,
-                )?;
-                place.check_line("place", thidua_domain::text::limits::PLACE)?;
-                String::from(place)
-            }
+            Some(p) => String::from(thidua_domain::Text::parse_line(
+                "place",
+                p.trim(),
+                thidua_domain::text::limits::PLACE,
+            )?),
             None => default(date).ok_or_else(|| {
                 anyhow!("cần --place (cụm chưa có giao ước năm này) / --place is needed")
             })?,

@@ -227,9 +227,10 @@ pub async fn upload(
         return viewer_error(&viewer, ApiError::not_found());
     };
     // Refused, the page comes back with the dossier's table as it was typed.
-    let typed = match upload.with_dossier() {
-        true => upload.typed.clone(),
-        false => HashMap::new(),
+    let typed = if upload.with_dossier() {
+        upload.typed.clone()
+    } else {
+        HashMap::new()
     };
     let unit = upload.unit.clone();
     match attach(&app, &viewer, &cov, upload).await {
