@@ -382,14 +382,50 @@ pub fn breaches(state: &State, review: &Review, pairs: &[Pair]) -> Vec<Breach> {
     out.into_iter().collect()
 }
 
-/// A breach as a refusal and the CLI name it: `conflict: A → B`.
-pub fn describe_breach(state: &State, b: &Breach) -> String {
-    format!(
-        "{}: {} → {}",
-        b.rule.key(),
+/// A breach as a refusal and the CLI name it: `conflict: A → B`; last year's pair carried
+/// through a merger also says the pair it was, with its year:
+/// `last_year: Công an tỉnh Cà Mau → Công an thành phố Cần Thơ (2024: Công an tỉnh Cà Mau →
+/// Công an tỉnh Hậu Giang)`.
+pub fn describe_breach(state: &State, review: &Review, b: &Breach) -> String {
+    let pair = Pair {
+        inspector: b.inspector.clone(),
+        inspected: b.inspected.clone(),
+    };
+    let named_pair = format!(
+        "{} → {}",
         named(state, &b.inspector),
         named(state, &b.inspected)
-    )
+    );
+    match b.rule {
+        Rule::LastYear => format!(
+            "{}: {named_pair}{}",
+            b.rule.key(),
+            carried_from(state, review, &pair)
+        ),
+        _ => format!("{}: {named_pair}", b.rule.key()),
+    }
+}
+
+/// ` (2024: A → B, C → D)`: last year's pairs carried onto `pair` through the lineage, when
+/// they are not `pair` itself (empty otherwise). Commas, since a refusal separates its
+/// breaches with semicolons.
+pub fn carried_from(state: &State, review: &Review, pair: &Pair) -> String {
+    let origins = state::last_year_origins(state, review, pair);
+    if origins.is_empty() || origins == [pair.clone()] {
+        return String::new();
+    }
+    let list = origins
+        .iter()
+        .map(|p| {
+            format!(
+                "{} → {}",
+                named(state, &p.inspector),
+                named(state, &p.inspected)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(" ({}: {list})", review.year - 1)
 }
 
 /// The breaches of `pairs`, which `acknowledged` must list exactly (in any order): refused
@@ -407,7 +443,7 @@ pub fn breaches_acknowledged(
     }
     let list = found
         .iter()
-        .map(|b| describe_breach(state, b))
+        .map(|b| describe_breach(state, review, b))
         .collect::<Vec<_>>()
         .join("; ");
     Err(refuse_with(

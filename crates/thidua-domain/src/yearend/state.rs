@@ -325,6 +325,31 @@ impl Review {
 /// and a pair that lands on one member twice is dropped. Pairs naming no member are ignored
 /// by the draw.
 pub fn last_year_pairs(state: &State, review: &Review) -> Vec<Pair> {
+    let mut out: Vec<Pair> = Vec::new();
+    for (pair, _) in carried_last_year(state, review) {
+        if !out.contains(&pair) {
+            out.push(pair);
+        }
+    }
+    out
+}
+
+/// Last year's inspections that [`last_year_pairs`] carried onto `pair`, each as it was
+/// (Công an tỉnh Cà Mau → Công an tỉnh Hậu Giang for Cà Mau → Cần Thơ after Hậu Giang merged
+/// into Cần Thơ): what a page or a refusal names beside a carried pair. Empty when `pair` is
+/// not one of them.
+pub fn last_year_origins(state: &State, review: &Review, pair: &Pair) -> Vec<Pair> {
+    carried_last_year(state, review)
+        .into_iter()
+        .filter(|(carried, _)| carried == pair)
+        .map(|(_, origin)| origin)
+        .collect()
+}
+
+/// Each of last year's pairs as this year's draw counts it, with the pair it was, in last
+/// year's order; a pair landing on one member twice is left out (format 3), and a review
+/// opened in an earlier format takes the pairs as they were.
+fn carried_last_year(state: &State, review: &Review) -> Vec<(Pair, Pair)> {
     let Some(last) = state
         .yearend
         .reviews
@@ -335,7 +360,7 @@ pub fn last_year_pairs(state: &State, review: &Review) -> Vec<Pair> {
     };
     let pairs = last.pairs();
     if !review.schedule.last_year_by_lineage {
-        return pairs;
+        return pairs.into_iter().map(|p| (p.clone(), p)).collect();
     }
     let lineages = member_lineages(state, review);
     let carriers = |unit: &UnitId| -> Vec<UnitId> {
@@ -346,15 +371,17 @@ pub fn last_year_pairs(state: &State, review: &Review) -> Vec<Pair> {
             .collect()
     };
     let mut out = Vec::new();
-    for p in &pairs {
+    for p in pairs {
         for inspector in carriers(&p.inspector) {
             for inspected in carriers(&p.inspected) {
-                let pair = Pair {
-                    inspector: inspector.clone(),
-                    inspected,
-                };
-                if pair.inspector != pair.inspected && !out.contains(&pair) {
-                    out.push(pair);
+                if inspector != inspected {
+                    out.push((
+                        Pair {
+                            inspector: inspector.clone(),
+                            inspected,
+                        },
+                        p.clone(),
+                    ));
                 }
             }
         }

@@ -11,6 +11,7 @@ use thidua_domain::yearend::score::{scoreboard, Scores};
 use thidua_domain::yearend::*;
 
 mod audit13;
+mod mergers_2025;
 mod responses_and_flags;
 
 fn ms(y: i32, m: u32, day: u32) -> i64 {

@@ -269,7 +269,7 @@ max = 90
 
 /// The cluster's `members` in `year`, that year's movement and the covenant `covenant` under
 /// [`judged_regulation`], signed by every member (all by the system).
-fn sign_judged(w: &mut World, covenant: &CovenantId, year: i32, members: &[&str]) {
+pub(super) fn sign_judged(w: &mut World, covenant: &CovenantId, year: i32, members: &[&str]) {
     let sys = Actor::System;
     let movement = MovementId::parse(&format!("vanttq-{year}")).unwrap();
     w.ok(
@@ -325,7 +325,7 @@ fn sign_judged(w: &mut World, covenant: &CovenantId, year: i32, members: &[&str]
 /// The year-end review of `covenant` (of `year`), opened on 1 December with `inspectors` per
 /// unit; on 10 December every member submits its dossier (A1 40, A2 45 of 50), commits to its
 /// seed and reveals it, and the assignment is drawn (all by the system).
-fn judged_review_drawn(w: &mut World, covenant: &CovenantId, year: i32, inspectors: u8) {
+pub(super) fn judged_review_drawn(w: &mut World, covenant: &CovenantId, year: i32, inspectors: u8) {
     judged_review_drawn_without(w, covenant, year, inspectors, None);
 }
 
@@ -412,7 +412,13 @@ type Proposals = [(&'static str, &'static str)];
 
 /// `inspector`'s findings on `inspected` in `covenant`'s review, on 27 December of `year`: a
 /// proposal for each `(criterion, score)` given, agreement with the rest.
-fn inspect(w: &mut World, covenant: &CovenantId, year: i32, pair: &Pair, proposals: &Proposals) {
+pub(super) fn inspect(
+    w: &mut World,
+    covenant: &CovenantId,
+    year: i32,
+    pair: &Pair,
+    proposals: &Proposals,
+) {
     let items = proposals
         .iter()
         .map(|(criterion, score)| {

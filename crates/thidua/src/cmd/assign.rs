@@ -573,7 +573,7 @@ fn print_draw(
             for b in &d.acknowledged {
                 sayln!(
                     "  vi phạm đã xác nhận / rule broken, acknowledged: {}",
-                    rules::describe_breach(state, b)
+                    rules::describe_breach(state, review, b)
                 )?;
             }
         }
@@ -586,25 +586,31 @@ fn print_draw(
 }
 
 /// Last year's pairs as the final assignment (the draw's, or the secretariat's decision) treats
-/// them: avoided, or kept (only a decision or a relaxed draw keeps one).
+/// them: avoided, or kept (only a decision or a relaxed draw keeps one); a pair carried through
+/// a merger with the pair it was (`rules::carried_from`).
 fn print_last_year(
     state: &thidua_domain::State,
     review: &thidua_domain::yearend::Review,
     pairs: &[thidua_domain::yearend::Pair],
     name: &dyn Fn(&UnitId) -> String,
 ) -> std::io::Result<()> {
-    let last_year = thidua_domain::yearend::state::last_year_pairs(state, review);
-    for line in last_year_lines(&last_year, pairs, name) {
+    // Pairs naming no member (a review opened before format 3) are not the draw's.
+    let mut last_year = thidua_domain::yearend::state::last_year_pairs(state, review);
+    last_year.retain(|p| review.is_member(&p.inspector) && review.is_member(&p.inspected));
+    let origin = |p: &thidua_domain::yearend::Pair| rules::carried_from(state, review, p);
+    for line in last_year_lines(&last_year, pairs, name, &origin) {
         sayln!("  {line}")?;
     }
     Ok(())
 }
 
-/// One line per last year's pair: avoided by `pairs`, or kept in them.
+/// One line per last year's pair: avoided by `pairs`, or kept in them, followed by `origin`
+/// (what the pair was last year, when a merger carried it).
 fn last_year_lines(
     last_year: &[thidua_domain::yearend::Pair],
     pairs: &[thidua_domain::yearend::Pair],
     name: &dyn Fn(&UnitId) -> String,
+    origin: &dyn Fn(&thidua_domain::yearend::Pair) -> String,
 ) -> Vec<String> {
     if last_year.is_empty() {
         return vec!["tránh cặp năm trước / last year's pairs avoided: không có / none".into()];
@@ -617,7 +623,12 @@ fn last_year_lines(
             } else {
                 "tránh cặp năm trước / last year's pair avoided"
             };
-            format!("{what}: {} → {}", name(&p.inspector), name(&p.inspected))
+            format!(
+                "{what}: {} → {}{}",
+                name(&p.inspector),
+                name(&p.inspected),
+                origin(p)
+            )
         })
         .collect()
 }
@@ -636,15 +647,29 @@ mod tests {
         let name = |u: &UnitId| u.as_str().to_uppercase();
         let last_year = [pair("ct", "ag"), pair("cm", "ct")];
         let decided = [pair("ct", "ag"), pair("ag", "cm"), pair("cm", "ct")];
-        let lines = last_year_lines(&last_year, &decided, &name);
+        let none = |_: &thidua_domain::yearend::Pair| String::new();
+        let lines = last_year_lines(&last_year, &decided, &name, &none);
         assert_eq!(
             lines[0],
             "cặp năm trước VẪN CÓ trong phân công / last year's pair KEPT in the assignment: CT → AG"
         );
         assert!(lines.iter().all(|l| !l.contains("avoided")), "{lines:?}");
         let drawn = [pair("ag", "ct"), pair("ct", "cm"), pair("cm", "ag")];
-        let lines = last_year_lines(&last_year, &drawn, &name);
+        let lines = last_year_lines(&last_year, &drawn, &name, &none);
         assert!(lines.iter().all(|l| l.contains("avoided")), "{lines:?}");
+        // A pair carried through a merger says what it was.
+        let merged = |p: &thidua_domain::yearend::Pair| {
+            if p.inspector.as_str() == "cm" {
+                " (2024: CM → HG)".to_owned()
+            } else {
+                String::new()
+            }
+        };
+        let lines = last_year_lines(&last_year, &drawn, &name, &merged);
+        assert_eq!(
+            lines[1],
+            "tránh cặp năm trước / last year's pair avoided: CM → CT (2024: CM → HG)"
+        );
     }
 
     #[test]
