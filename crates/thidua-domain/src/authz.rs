@@ -79,6 +79,7 @@ pub fn permission_for(state: &State, payload: &Payload) -> Result<Permission, Do
         | P::UnitCreated { .. }
         | P::UnitRenamed { .. }
         | P::LineageRecorded(_)
+        | P::LineageWithdrawn(_)
         | P::ClusterCreated { .. }
         | P::MovementCreated { .. }
         | P::WitnessPolicySet { .. }

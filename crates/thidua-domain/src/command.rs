@@ -53,6 +53,12 @@ pub enum Command {
     RecordLineage {
         change: LineageChange,
     },
+    /// Withdraws the merger or split recorded at log index `index` while nothing rests on it
+    /// (the administrator, with a reason: [`crate::lineage`]).
+    WithdrawLineage {
+        index: u64,
+        reason: Text,
+    },
     CreateCluster {
         cluster: ClusterId,
         name: Text,
@@ -233,6 +239,7 @@ pub fn decide_and_apply(
         | C::CreateUnit { .. }
         | C::RenameUnit { .. }
         | C::RecordLineage { .. }
+        | C::WithdrawLineage { .. }
         | C::CreateCluster { .. }
         | C::SetClusterYear { .. }
         | C::SetClusterLeadership { .. }

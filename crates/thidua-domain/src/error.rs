@@ -54,6 +54,15 @@ pub enum DomainError {
     RolesConflict { user: String, role: String },
     #[error("a merge or split joins units of one kind, never the Ministry: {units}")]
     LineageKinds { units: String },
+    #[error("no merger or split in force was recorded at log index {index}")]
+    LineageRecordNotFound { index: u64 },
+    #[error("the merger or split recorded at {record} cannot be withdrawn: event {later}, recorded after it, concerns {}", unit.as_deref().or(cluster.as_deref()).unwrap_or("its units"))]
+    LineageReliedUpon {
+        record: u64,
+        later: u64,
+        unit: Option<String>,
+        cluster: Option<String>,
+    },
     #[error("parent unit {0} would create a cycle")]
     ParentCycle(String),
     #[error("a unit of kind {} cannot stand {}", kind.as_str(), parent.map_or("without a parent".to_owned(), |p| format!("under a unit of kind {}", p.as_str())))]
@@ -306,6 +315,8 @@ impl DomainError {
             MovementNameTaken { .. } => "movement_name_taken",
             RolesConflict { .. } => "roles_conflict",
             LineageKinds { .. } => "lineage_kinds",
+            LineageRecordNotFound { .. } => "lineage_record_not_found",
+            LineageReliedUpon { .. } => "lineage_relied_upon",
             ParentCycle(_) => "parent_cycle",
             ParentKind { .. } => "parent_kind",
             ParentDissolved { .. } => "parent_dissolved",

@@ -67,6 +67,8 @@ pub enum Payload {
         decision: Text,
     },
     LineageRecorded(LineageChange),
+    /// A lineage record withdrawn by the administrator ([`crate::lineage`]).
+    LineageWithdrawn(crate::lineage::LineageWithdrawn),
     ClusterCreated {
         cluster: ClusterId,
         name: Text,
@@ -288,6 +290,7 @@ pub const EVENT_KINDS: &[&str] = &[
     "year_end_deadline_moved",
     "flag_explained",
     "holidays_declared",
+    "lineage_withdrawn",
 ];
 
 impl Payload {
@@ -300,6 +303,7 @@ impl Payload {
             Payload::UnitCreated { .. } => "unit_created",
             Payload::UnitRenamed { .. } => "unit_renamed",
             Payload::LineageRecorded(_) => "lineage_recorded",
+            Payload::LineageWithdrawn(_) => "lineage_withdrawn",
             Payload::ClusterCreated { .. } => "cluster_created",
             Payload::ClusterYearSet { .. } => "cluster_year_set",
             Payload::ClusterLeadershipSet { .. } => "cluster_leadership_set",
@@ -347,6 +351,7 @@ impl Payload {
                 _ => None,
             },
             Payload::LineageRecorded(change) => change.successors.first(),
+            Payload::LineageWithdrawn(e) => e.change.successors.first(),
             Payload::Vote(vote) => vote.unit(),
             Payload::YearEnd(e) => e.unit(),
             _ => None,

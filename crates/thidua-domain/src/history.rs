@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::event::{Event, Payload};
 use crate::ids::{ClusterId, UnitId};
+use crate::lineage::LineageWithdrawn;
 use crate::state::State;
 
 /// Log indices, ascending, by what the events concern.
@@ -62,7 +63,10 @@ pub fn concerns(payload: &Payload, unit: &UnitId) -> bool {
 /// The units an event concerns (see [`concerns`]).
 pub fn concerned_units(payload: &Payload) -> Vec<&UnitId> {
     match payload {
-        Payload::LineageRecorded(c) => c.predecessors.iter().chain(&c.successors).collect(),
+        Payload::LineageRecorded(c)
+        | Payload::LineageWithdrawn(LineageWithdrawn { change: c, .. }) => {
+            c.predecessors.iter().chain(&c.successors).collect()
+        }
         Payload::ClusterYearSet { members, .. } => members.iter().collect(),
         other => other.unit().into_iter().collect(),
     }
@@ -103,6 +107,7 @@ pub fn concerned_cluster(state: &State, payload: &Payload) -> Option<ClusterId> 
         | P::UnitCreated { .. }
         | P::UnitRenamed { .. }
         | P::LineageRecorded(_)
+        | P::LineageWithdrawn(_)
         | P::MovementCreated { .. }
         | P::WitnessKeyRegistered { .. }
         | P::WitnessPolicySet { .. }

@@ -21,6 +21,7 @@ pub mod history;
 pub mod holidays;
 pub mod ids;
 pub mod integrity;
+pub mod lineage;
 pub mod midyear;
 pub mod model;
 pub mod org;

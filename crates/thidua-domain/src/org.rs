@@ -95,6 +95,9 @@ pub(crate) fn decide(
             decision,
         } => rename_unit(state, actor, unit, name, short_code, effective, decision)?,
         C::RecordLineage { change } => record_lineage(state, change)?,
+        C::WithdrawLineage { index, reason } => {
+            return crate::lineage::decide(state, actor, index, reason)
+        }
         C::CreateCluster { cluster, name } => create_cluster(state, actor, cluster, name)?,
         C::SetClusterYear {
             cluster,
@@ -751,7 +754,11 @@ impl State {
             u.dissolved = Some(change.effective);
         }
         self.record_witness_ends(change);
-        self.lineage.push_back(change.clone());
+        self.lineage.push_back(crate::lineage::RecordedLineage {
+            change: change.clone(),
+            at: self.size,
+            withdrawn: None,
+        });
         Ok(())
     }
 

@@ -35,7 +35,7 @@ pub struct SignatureRecord {
     pub time_ms: i64,
 }
 
-/// Why and when a draft was withdrawn.
+/// Why and when a draft or a lineage record was withdrawn.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Withdrawal {
     pub index: u64,
@@ -123,7 +123,8 @@ pub struct State {
     pub size: u64,
     pub users: OrdMap<UserId, User>,
     pub units: OrdMap<UnitId, Unit>,
-    pub lineage: Vector<LineageChange>,
+    /// Every merger and split recorded, withdrawn ones kept and marked ([`crate::lineage`]).
+    pub lineage: Vector<crate::lineage::RecordedLineage>,
     pub clusters: OrdMap<ClusterId, ClusterState>,
     pub movements: OrdMap<MovementId, Movement>,
     pub covenants: OrdMap<CovenantId, Covenant>,
@@ -197,6 +198,9 @@ pub enum WitnessChange {
         date: NaiveDate,
         at: u64,
     },
+    /// The record that ended the unit was withdrawn at `at` ([`crate::lineage`]): its key counts
+    /// again for checkpoints of more than `at` entries.
+    Resumed { unit: UnitId, at: u64 },
 }
 
 /// A witness key that no longer counts because its unit ceased to exist.
@@ -285,6 +289,7 @@ impl State {
             | P::FiguresRulesSet { .. }
             | P::HistoricalImportRecorded { .. }
             | P::HistoricalFiguresRecorded { .. } => self.apply_figures(event)?,
+            P::LineageWithdrawn(e) => self.apply_lineage_withdrawn(event.time_ms, e)?,
             P::DocumentIssued { .. } => self.apply_documents(event)?,
             P::Vote(vote) => self.apply_votes(event, vote)?,
             P::YearEnd(e) => self.apply_yearend(event, e)?,
@@ -385,8 +390,7 @@ impl State {
         sides: impl Fn(&LineageChange) -> (&Vec<UnitId>, &Vec<UnitId>),
     ) -> Vec<UnitId> {
         let mut out: Vec<UnitId> = self
-            .lineage
-            .iter()
+            .lineage_in_force()
             .filter(|c| c.effective <= date && sides(c).0.contains(unit))
             .flat_map(|c| sides(c).1.iter().filter(|u| *u != unit).cloned())
             .collect();

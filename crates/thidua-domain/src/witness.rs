@@ -105,6 +105,11 @@ impl State {
                     }
                 },
                 WitnessChange::Policy(p) => set.policy = Some(p.clone()),
+                WitnessChange::Resumed { unit, .. } => {
+                    if let Some(gone) = set.ceased.remove(unit) {
+                        set.keys.insert(unit.clone(), gone.key);
+                    }
+                }
                 WitnessChange::Ceased { unit, date, at } => {
                     if let Some(key) = set.keys.remove(unit) {
                         let (date, at) = (*date, *at);
@@ -128,6 +133,7 @@ impl State {
                     || authorise(self, &event.actor, &Permission::LeadUnit(unit.clone())).is_err()
             }
             Payload::LineageRecorded(change) => self.lineage_context_hidden(change),
+            Payload::LineageWithdrawn(e) => self.lineage_context_hidden(&e.change),
             _ => false,
         }
     }
@@ -241,7 +247,7 @@ fn change_index(change: &WitnessChange) -> u64 {
     match change {
         WitnessChange::Key { key, .. } => key.registered_at,
         WitnessChange::Policy(p) => p.set_at,
-        WitnessChange::Ceased { at, .. } => *at,
+        WitnessChange::Ceased { at, .. } | WitnessChange::Resumed { at, .. } => *at,
     }
 }
 

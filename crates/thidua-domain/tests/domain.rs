@@ -2071,3 +2071,201 @@ fn a_movement_name_is_one_movements_in_its_year() {
     );
     w.ok(&sys, create("pt-a-2027", "Vì an ninh Tổ quốc", 2027));
 }
+
+/// The administrator's withdrawal of the lineage record at `index`.
+fn withdraw_lineage(index: u64) -> Command {
+    Command::WithdrawLineage {
+        index,
+        reason: t("Ghi nhầm ngày hiệu lực: quyết định quy định từ ngày 01/08/2025"),
+    }
+}
+
+/// A merger recorded by mistake is withdrawn by the administrator only, with a reason: the
+/// record stays, marked withdrawn; the unit it ended exists again and its witness key counts
+/// again from the withdrawal (checkpoints between keep the set then in force); the merger can
+/// then be recorded again, correctly; a full replay gives the same state.
+#[test]
+fn a_mistaken_merger_is_withdrawn_and_the_unit_it_ended_exists_again() {
+    let mut w = World::cluster();
+    let sys = Actor::System;
+    for unit in ["ca-kg", "ca-ag"] {
+        let key = witness_key(unit);
+        w.ok(&sys, Command::RegisterWitnessKey { unit: u(unit), key });
+    }
+    let merger = w.state.size;
+    absorb_kg(&mut w);
+    assert_eq!(
+        w.err(&user("lanhdao.ag"), withdraw_lineage(merger)),
+        "forbidden"
+    );
+    assert_eq!(w.err(&user("thuky"), withdraw_lineage(merger)), "forbidden");
+    assert_eq!(
+        w.err(&user("admin"), withdraw_lineage(merger - 1)),
+        "lineage_record_not_found"
+    );
+    let withdrawal = w.state.size;
+    w.ok(&user("admin"), withdraw_lineage(merger));
+
+    assert_eq!(w.state.units[&u("ca-kg")].dissolved, None);
+    assert_eq!(w.state.lineage_in_force().count(), 0);
+    let record = w.state.recorded_lineage(merger).unwrap();
+    let gone = record.withdrawn.as_ref().unwrap();
+    assert_eq!(gone.index, withdrawal);
+    assert!(gone.reason.as_str().starts_with("Ghi nhầm"));
+    assert_eq!(
+        w.state.successors(&u("ca-kg"), d(2025, 12, 31)),
+        Vec::<UnitId>::new()
+    );
+    assert!(w
+        .state
+        .witnesses_at(withdrawal)
+        .ceased
+        .contains_key(&u("ca-kg")));
+    let now = w.state.witnesses_at(withdrawal + 1);
+    assert!(now.ceased.is_empty());
+    assert_eq!(now.keys.len(), 2);
+    assert_eq!(
+        w.err(&user("admin"), withdraw_lineage(merger)),
+        "lineage_record_not_found"
+    );
+
+    // Recorded again with the decision's date.
+    let corrected = LineageChange {
+        kind: LineageKind::Merge,
+        predecessors: vec![u("ca-ag"), u("ca-kg")],
+        successors: vec![u("ca-ag")],
+        effective: d(2025, 8, 1),
+        decision: t("QĐ hợp nhất"),
+    };
+    w.ok(&sys, Command::RecordLineage { change: corrected });
+    assert_eq!(w.state.units[&u("ca-kg")].dissolved, Some(d(2025, 8, 1)));
+    assert_eq!(w.state.successors(&u("ca-kg"), d(2025, 8, 1)), [u("ca-ag")]);
+    assert_eq!(
+        w.state.successors(&u("ca-kg"), d(2025, 7, 15)),
+        Vec::<UnitId>::new()
+    );
+    let mut replayed = State::default();
+    for e in &w.events {
+        replayed.apply(e).unwrap();
+    }
+    assert_eq!(replayed, w.state);
+}
+
+/// A record that a later event may rest on stands: an event concerning one of its units (a
+/// rename of the successor) or a cluster with one of them among its members (the cluster's
+/// leadership, naming a third unit) refuses the withdrawal, naming the first such event; and a
+/// withdrawal written into the log after such an event is refused by a full replay.
+#[test]
+fn a_merger_that_later_events_rest_on_is_not_withdrawn() {
+    let mut w = World::cluster();
+    let merger = w.state.size;
+    absorb_kg(&mut w);
+    let clean = w.state.clone();
+    w.ok(
+        &Actor::System,
+        Command::SetClusterLeadership {
+            cluster: cum(),
+            year: 2024,
+            position: LeadershipPosition::Head,
+            unit: u("ca-hg"),
+            method: LeadershipMethod::Elected,
+            decision: t("Biên bản hội nghị cụm"),
+        },
+    );
+    let leadership = w.state.size - 1;
+    w.ok(
+        &Actor::System,
+        Command::RenameUnit {
+            unit: u("ca-ag"),
+            name: t("Công an tỉnh An Giang"),
+            short_code: t("AGM"),
+            effective: d(2025, 7, 1),
+            decision: t("QĐ đổi tên"),
+        },
+    );
+    let refused = w.run(&user("admin"), withdraw_lineage(merger)).unwrap_err();
+    assert_eq!(
+        refused,
+        DomainError::LineageReliedUpon {
+            record: merger,
+            later: leadership,
+            unit: None,
+            cluster: Some("cum-12".into()),
+        }
+    );
+    assert_eq!(refused.code(), "lineage_relied_upon");
+    assert_eq!(
+        w.state
+            .reliance_on(&w.state.recorded_lineage(merger).unwrap().change, merger)
+            .map(|r| r.index),
+        Some(leadership)
+    );
+
+    // The withdrawal decided before the leadership was recorded, written after it: a full
+    // replay refuses it; a member's partial replay, which does not see every event, folds it.
+    let decided = decide_and_apply(&clean, &user("admin"), TIME_MS, withdraw_lineage(merger));
+    let payloads = decided.unwrap().0;
+    let forged = Event {
+        index: w.state.size,
+        time_ms: TIME_MS,
+        actor: user("admin"),
+        salt: "00".repeat(16),
+        payload: payloads[0].clone(),
+    };
+    let mut full = State::default();
+    for e in &w.events {
+        full.apply(e).unwrap();
+    }
+    let code = full.clone().apply(&forged).unwrap_err().code();
+    assert_eq!(code, "lineage_relied_upon");
+    // The member does not read the rename (the last event): its replay has a gap.
+    let mut partial = State::default();
+    for e in &w.events[..w.events.len() - 1] {
+        partial.apply_readable(e).unwrap();
+    }
+    partial.apply_readable(&forged).unwrap();
+    assert_eq!(partial.units[&u("ca-kg")].dissolved, None);
+}
+
+/// A member who sees none of the units reads the witness events, the merger that ended a
+/// witness's unit and its withdrawal: its partial replay finds the same witness set as the
+/// full log at every size (the key out after the merger, back after the withdrawal).
+#[test]
+fn a_partial_replay_follows_a_withdrawn_merger_of_units_it_does_not_see() {
+    let mut w = World::cluster();
+    for unit in ["ca-kg", "ca-ag"] {
+        let key = witness_key(unit);
+        let leader = user(&format!("lanhdao.{}", &unit[3..]));
+        w.ok(&leader, Command::RegisterWitnessKey { unit: u(unit), key });
+    }
+    let merger = w.state.size;
+    absorb_kg(&mut w);
+    w.ok(&user("admin"), withdraw_lineage(merger));
+    let admin = UserId::parse("admin").unwrap();
+    let readable = w.events.iter().filter(|e| match &e.payload {
+        Payload::UserRegistered { user, .. } | Payload::RoleGranted { user, .. } => *user == admin,
+        p => matches!(
+            p,
+            Payload::WitnessKeyRegistered { .. }
+                | Payload::LineageRecorded(_)
+                | Payload::LineageWithdrawn(_)
+        ),
+    });
+    let mut partial = State::default();
+    for e in readable {
+        partial.apply_readable(e).unwrap();
+    }
+    assert!(partial.units.is_empty());
+    for size in [merger, merger + 1, w.state.size] {
+        assert_eq!(
+            partial.witnesses_at(size),
+            w.state.witnesses_at(size),
+            "{size}"
+        );
+    }
+    assert!(w
+        .state
+        .witnesses_at(merger + 1)
+        .ceased
+        .contains_key(&u("ca-kg")));
+}

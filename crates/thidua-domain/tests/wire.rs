@@ -371,6 +371,20 @@ fn samples() -> Vec<(Actor, Payload)> {
             reason: t("Hội đồng cụm quyết định không bỏ phiếu vòng 2"),
         }),
     ));
+    samples.push((
+        admin.clone(),
+        Payload::LineageWithdrawn(thidua_domain::lineage::LineageWithdrawn {
+            index: 5,
+            change: LineageChange {
+                kind: LineageKind::Merge,
+                predecessors: vec![u("ca-ag"), u("ca-kg")],
+                successors: vec![u("ca-ag")],
+                effective: d(2025, 7, 1),
+                decision: t("Nghị quyết 202/2025/QH15"),
+            },
+            reason: t("Ghi nhầm: Nghị quyết quy định sáp nhập từ ngày 01/07/2025, ghi lại theo đúng quyết định"),
+        }),
+    ));
     samples
 }
 

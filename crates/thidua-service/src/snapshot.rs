@@ -40,7 +40,7 @@ use crate::{LogKey, Service, ServiceError, View};
 /// changes, `WitnessChange::Ceased`; format 15: the content a draft's latest amendment
 /// replaced, `state::CovenantVersion::amended`; format 16: an election's conclusion
 /// without a further round, `votes::Election::concluded`).
-pub const FORMAT: &str = "thidua-snapshot/16";
+pub const FORMAT: &str = "thidua-snapshot/17";
 
 /// When the service writes snapshots by itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

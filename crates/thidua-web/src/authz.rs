@@ -196,7 +196,9 @@ impl Scope {
         }
         loop {
             let before = out.len();
-            for change in &state.lineage {
+            // Withdrawn records too: their events stay readable and name their units.
+            for record in &state.lineage {
+                let change = &record.change;
                 let units = || change.predecessors.iter().chain(&change.successors);
                 if units().any(|u| out.contains(u)) {
                     out.extend(units().cloned());
@@ -335,7 +337,10 @@ impl Scope {
                 vis.units.contains(unit)
             }
             // The end of a witness's unit changes the quorum: every member reads it.
-            Payload::LineageRecorded(change) => {
+            Payload::LineageRecorded(change)
+            | Payload::LineageWithdrawn(thidua_domain::lineage::LineageWithdrawn {
+                change, ..
+            }) => {
                 change
                     .predecessors
                     .iter()

@@ -123,6 +123,17 @@ fn commands() -> Vec<CommandShape> {
         ),
         ("record_lineage", vec![("change", lineage)], &[]),
         (
+            "withdraw_lineage",
+            vec![
+                (
+                    "index",
+                    json!({"type": "integer", "minimum": 0, "description": "the log index of the lineage_recorded event"}),
+                ),
+                ("reason", text(limits::REASON)),
+            ],
+            &[],
+        ),
+        (
             "create_cluster",
             vec![("cluster", id()), ("name", text(limits::NAME))],
             &[],

@@ -10,6 +10,7 @@
 pub mod documents;
 pub mod explanations;
 pub mod holidays;
+pub mod lineage;
 pub mod midyear;
 pub mod v1;
 pub mod v2;
@@ -93,6 +94,7 @@ pub const LATEST_FORMATS: &[(&str, u32)] = &[
     ("year_end_deadline_moved", 1),
     ("flag_explained", 1),
     ("holidays_declared", 2),
+    ("lineage_withdrawn", 1),
 ];
 
 /// Errors decoding stored bytes into an event.
@@ -434,6 +436,7 @@ fn decode_payload(kind: &str, v: u32, data: Value) -> Option<Decoded> {
         ("midyear_review_frozen", v) => return midyear::decode(v, data),
         ("flag_explained", v) => return explanations::decode(v, data),
         ("holidays_declared", v) => return holidays::decode(v, data),
+        ("lineage_withdrawn", v) => return lineage::decode(v, data),
         ("tie_decided", 2) => votes::decode_tie_decided_2(data),
         (kind, 1) => return votes::decode(kind, data),
         _ => return None,
@@ -758,6 +761,7 @@ fn encode_payload(payload: &Payload) -> (u32, Value) {
         P::MidyearReviewFrozen(e) => midyear::encode(&e),
         P::FlagExplained(e) => explanations::encode(&e),
         P::HolidaysDeclared(e) => holidays::encode(&e),
+        P::LineageWithdrawn(e) => lineage::encode(&e),
     }
 }
 

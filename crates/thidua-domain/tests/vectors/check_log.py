@@ -471,7 +471,7 @@ seed_committed seed_revealed assignment_drawn assignment_decided records_declare
 finding_submitted response_submitted dispute_resolved eligibility_recorded year_end_locked
 cutoff_tie_decided results_published beacon_pinned beacon_recorded midyear_review_frozen
 flag_explained year_end_deadline_moved electronic_count_abandoned
-holidays_declared election_cancelled election_concluded
+holidays_declared election_cancelled election_concluded lineage_withdrawn
 """.split()}
 KIND_FORMATS["covenant_drafted"] = {1, 2}
 KIND_FORMATS["covenant_draft_amended"] = {1, 2}
@@ -1020,6 +1020,7 @@ def witness_keys_known(args, client, events, size, rep):
             keys[k[:2]] = {"unit": None, "key": k, "at": -1, "source": "--witness-key", "counts": True}
     registered, policy = {}, None          # unit -> (key text, index, parsed)
     ceased = {}                            # unit with a key -> the day its end took effect
+    ended_by = {}                          # a lineage record's index -> the keyed units it ended
     for i, ev in sorted(events.items()):
         d = ev["data"]
         if ev["kind"] == "lineage_recorded":
@@ -1027,6 +1028,11 @@ def witness_keys_known(args, client, events, size, rep):
             for u in d.get("predecessors") or []:
                 if u not in (d.get("successors") or []) and u in registered:
                     ceased[u] = d.get("effective")
+                    ended_by.setdefault(i, []).append(u)
+        elif ev["kind"] == "lineage_withdrawn":
+            # docs: a withdrawn record's ended keys count again from the withdrawal on.
+            for u in ended_by.pop(d.get("index"), []):
+                ceased.pop(u, None)
         elif ev["kind"] == "witness_key_registered":
             k = parse_vkey(d.get("key", ""), rep, f"witness key of entry {i}", SIG_COSIGNATURE_V1)
             old = registered.get(d.get("unit"))

@@ -96,12 +96,16 @@ pub struct FormerName {
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct LineageDto {
+    /// The log index of the `lineage_recorded` event (what a withdrawal names).
+    pub index: u64,
     /// `merge` or `split`.
     pub kind: String,
     pub effective: String,
     pub decision: String,
     pub predecessors: Vec<UnitRef>,
     pub successors: Vec<UnitRef>,
+    /// Set when the administrator withdrew the record: it no longer counts.
+    pub withdrawn: Option<WithdrawalDto>,
 }
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -347,6 +351,15 @@ pub fn method_name(m: LeadershipMethod) -> String {
     snake(&m)
 }
 
+/// A draft's or a lineage record's withdrawal.
+fn withdrawal_dto(w: &thidua_domain::state::Withdrawal) -> WithdrawalDto {
+    WithdrawalDto {
+        index: w.index,
+        time_ms: w.time_ms,
+        reason: w.reason.to_string(),
+    }
+}
+
 pub fn lineage_name(k: LineageKind) -> String {
     snake(&k)
 }
@@ -447,13 +460,15 @@ pub fn unit_detail(state: &State, scope: &Scope, id: &UnitId) -> Result<UnitDeta
     let lineage = state
         .lineage
         .iter()
-        .filter(|c| c.predecessors.contains(id) || c.successors.contains(id))
-        .map(|c| LineageDto {
-            kind: lineage_name(c.kind),
-            effective: c.effective.to_string(),
-            decision: c.decision.to_string(),
-            predecessors: sorted_refs(state, &c.predecessors),
-            successors: sorted_refs(state, &c.successors),
+        .filter(|r| r.change.predecessors.contains(id) || r.change.successors.contains(id))
+        .map(|r| LineageDto {
+            index: r.at,
+            kind: lineage_name(r.change.kind),
+            effective: r.change.effective.to_string(),
+            decision: r.change.decision.to_string(),
+            predecessors: sorted_refs(state, &r.change.predecessors),
+            successors: sorted_refs(state, &r.change.successors),
+            withdrawn: r.withdrawn.as_ref().map(withdrawal_dto),
         })
         .collect();
     // The years in which this unit was a member, not the cluster's every year.
@@ -599,11 +614,7 @@ fn version_dto(state: &State, c: &Covenant, v: &CovenantVersion) -> VersionDto {
         signing_date: v.content.signing_date.to_string(),
         drafted_at: v.drafted_at,
         frozen_at: v.frozen_at,
-        withdrawn: v.withdrawn.as_ref().map(|w| WithdrawalDto {
-            index: w.index,
-            time_ms: w.time_ms,
-            reason: w.reason.to_string(),
-        }),
+        withdrawn: v.withdrawn.as_ref().map(withdrawal_dto),
         regulation_sha256: v.content.regulation.sha256.clone(),
         targets: v.content.targets.iter().map(target_dto).collect(),
         signatures,

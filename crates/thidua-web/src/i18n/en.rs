@@ -578,6 +578,7 @@ pub fn event_kind(kind: &str) -> &'static str {
         "unit_created" => "Unit created",
         "unit_renamed" => "Unit renamed",
         "lineage_recorded" => "Lineage recorded",
+        "lineage_withdrawn" => "Lineage record withdrawn",
         "cluster_created" => "Cluster created",
         "cluster_year_set" => "Cluster year set",
         "cluster_leadership_set" => "Cluster leadership set",
@@ -657,6 +658,14 @@ pub fn error(code: &str) -> &'static str {
         "lineage_kinds" => {
             "Only units of one level merge or split (provinces with provinces, communes and \
              wards with communes and wards); the Ministry neither merges nor splits."
+        }
+        "lineage_record_not_found" => {
+            "No merger or split in force was recorded at this place of the log (it may have \
+             been withdrawn)."
+        }
+        "lineage_relied_upon" => {
+            "This record cannot be withdrawn: events concerning these units, or a cluster with \
+             these units among its members, were recorded after it."
         }
         "parent_cycle" => "The parent unit would create a cycle.",
         "parent_kind" => {

@@ -7,6 +7,7 @@ pub mod figures;
 pub mod flags;
 pub mod history;
 pub mod holidays;
+pub mod lineage;
 pub mod midyear;
 pub mod progress;
 pub mod vi;
@@ -97,6 +98,15 @@ impl Lang {
         match self {
             Lang::Vi => &holidays::VI,
             Lang::En => &holidays::EN,
+        }
+    }
+
+    /// The strings of a lineage record's withdrawal (the unit page's column, the form, the
+    /// history's sentence).
+    pub fn lineage(self) -> &'static lineage::LineageStrings {
+        match self {
+            Lang::Vi => &lineage::VI,
+            Lang::En => &lineage::EN,
         }
     }
 
@@ -883,6 +893,7 @@ mod tests {
             ("flags.rs", include_str!("flags.rs")),
             ("history.rs", include_str!("history.rs")),
             ("holidays.rs", include_str!("holidays.rs")),
+            ("lineage.rs", include_str!("lineage.rs")),
             ("midyear.rs", include_str!("midyear.rs")),
             ("progress.rs", include_str!("progress.rs")),
             ("vi.rs", include_str!("vi.rs")),
@@ -992,6 +1003,8 @@ mod tests {
             "movement_name_taken",
             "roles_conflict",
             "lineage_kinds",
+            "lineage_record_not_found",
+            "lineage_relied_upon",
             "parent_cycle",
             "unknown_cluster",
             "cluster_exists",

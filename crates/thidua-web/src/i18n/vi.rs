@@ -578,6 +578,7 @@ pub fn event_kind(kind: &str) -> &'static str {
         "unit_created" => "Thành lập đơn vị",
         "unit_renamed" => "Đổi tên đơn vị",
         "lineage_recorded" => "Sáp nhập/chia tách",
+        "lineage_withdrawn" => "Rút bản ghi sáp nhập/chia tách",
         "cluster_created" => "Lập cụm thi đua",
         "cluster_year_set" => "Thành phần cụm theo năm",
         "cluster_leadership_set" => "Cụm trưởng/cụm phó",
@@ -655,6 +656,14 @@ pub fn error(code: &str) -> &'static str {
         "lineage_kinds" => {
             "Chỉ sáp nhập, chia tách các đơn vị cùng cấp (tỉnh với tỉnh, xã, phường với xã, \
              phường); Bộ không sáp nhập hay chia tách."
+        }
+        "lineage_record_not_found" => {
+            "Không có bản ghi sáp nhập, chia tách nào còn hiệu lực ở vị trí này trong sổ (có thể \
+             đã được rút)."
+        }
+        "lineage_relied_upon" => {
+            "Không rút được bản ghi này: sau nó đã có sự kiện liên quan đến các đơn vị này hoặc \
+             đến cụm có các đơn vị này là thành viên."
         }
         "parent_cycle" => "Đơn vị cấp trên tạo thành vòng lặp.",
         "parent_kind" => {

@@ -338,10 +338,11 @@ pub async fn withdraw_page(
     }
 }
 
+/// A withdrawal's form (a draft's, a lineage record's): its reason.
 #[derive(Deserialize)]
 pub struct WithdrawForm {
     #[serde(default)]
-    reason: String,
+    pub(super) reason: String,
 }
 
 /// `POST /covenants/{id}/withdraw`: records the withdrawal (an event in the history).

@@ -172,6 +172,7 @@ pub fn describe(t: &Strings, viewer: &Scope, state: &State, e: &Event) -> Descri
         | P::UnitCreated { .. }
         | P::UnitRenamed { .. }
         | P::LineageRecorded(_)
+        | P::LineageWithdrawn(_)
         | P::ClusterCreated { .. }
         | P::ClusterYearSet { .. }
         | P::ClusterLeadershipSet { .. }
@@ -297,6 +298,27 @@ fn organisation<'a>(t: &'a Strings, viewer: &Scope, state: &State, payload: &Pay
             ],
             vec![(t.decision, text(c.decision.as_str()))],
         ),
+        P::LineageWithdrawn(w) => {
+            let ls = crate::i18n::Lang::parse(t.lang_code)
+                .unwrap_or_default()
+                .lineage();
+            let c = &w.change;
+            (
+                match c.kind {
+                    LineageKind::Merge => ls.sentence_merge,
+                    LineageKind::Split => ls.sentence_split,
+                },
+                vec![
+                    ("predecessors", units(state, &c.predecessors)),
+                    ("successors", units(state, &c.successors)),
+                    ("date", date(&c.effective)),
+                ],
+                vec![
+                    (t.decision, text(c.decision.as_str())),
+                    (t.reason_label, text(w.reason.as_str())),
+                ],
+            )
+        }
         P::ClusterCreated { cluster, .. } => (
             t.ev_cluster_created,
             vec![("cluster", vec![names::cluster(state, cluster)])],

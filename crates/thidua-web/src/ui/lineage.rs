@@ -20,7 +20,7 @@ use thidua_domain::{Command, Text, UnitId};
 use super::admin::FieldErrors;
 use super::{render, viewer_error, Layout};
 use crate::api;
-use crate::api::dto::{sorted_refs, unit_ref, UnitRef};
+use crate::api::dto::{sorted_refs, unit_ref, LineageDto, UnitRef};
 use crate::auth::{CsrfForm, Viewer};
 use crate::error::ApiError;
 use crate::AppState;
@@ -359,6 +359,163 @@ pub async fn record_lineage(
             let message = super::names::refusal(lang, &app.service.read(), None, &e);
             errors.push("lineage", field, message);
             lineage_view(&app, &viewer, unit_ref, v, errors)
+        }
+        Err(e) => viewer_error(&viewer, e),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Withdrawing a record
+
+/// What rests on a record: the first later event that concerns its units or their clusters,
+/// in a sentence, with its index (the history is opened at it).
+struct Blocked {
+    intro: String,
+    index: u64,
+    sentence: Vec<super::names::Named>,
+}
+
+#[derive(Template)]
+#[template(path = "lineage_withdraw.html")]
+struct WithdrawPage {
+    l: Layout,
+    ls: &'static crate::i18n::lineage::LineageStrings,
+    unit: UnitRef,
+    record: LineageDto,
+    reason: String,
+    errors: super::form::Errors,
+    blocked: Option<Blocked>,
+}
+
+/// For an administrator, the unit named in the path and its record at `index` in force, as
+/// its page lists it; 404 otherwise (a record of another unit, or one withdrawn already).
+fn record_in_force(
+    app: &AppState,
+    viewer: &Viewer,
+    id: &str,
+    index: &str,
+) -> Result<(LineageDto, UnitRef), ApiError> {
+    let (unit, unit_ref) = admin_unit(app, viewer, id)?;
+    let state = app.service.read();
+    let detail = api::dto::unit_detail(&state, &viewer.scope, &unit)?;
+    let index: u64 = index.parse().map_err(|_| ApiError::not_found())?;
+    let record = detail
+        .lineage
+        .into_iter()
+        .find(|r| r.index == index && r.withdrawn.is_none())
+        .ok_or_else(ApiError::not_found)?;
+    Ok((record, unit_ref))
+}
+
+/// The event that rests on the record at `index`, described for `viewer`; `None` when nothing
+/// does (or the event cannot be read: the refusal then says so in general terms).
+async fn blocked(app: &AppState, viewer: &Viewer, index: u64) -> Option<Blocked> {
+    let state = app.service.read();
+    let change = state.recorded_lineage(index)?.change.clone();
+    let later = state.reliance_on(&change, index)?.index;
+    let event = app
+        .blocking(move |app| {
+            let entries = app.service.store().entries(later, later + 1)?;
+            let entry = entries.first().ok_or_else(ApiError::not_found)?;
+            thidua_domain::Event::decode(entry.index, &entry.bytes).map_err(ApiError::internal)
+        })
+        .await
+        .ok()?;
+    let t = viewer.lang.strings();
+    let intro = crate::i18n::fill(
+        viewer.lang.lineage().blocked,
+        &[
+            ("index", later.to_string()),
+            ("time", crate::format::time_ms(event.time_ms)),
+        ],
+    );
+    let sentence = super::describe::describe(t, &viewer.scope, &state, &event).sentence;
+    Some(Blocked {
+        intro,
+        index: later,
+        sentence,
+    })
+}
+
+/// The withdrawal form, with what rests on the record if anything does (then without its
+/// button: the refusal is known before the reason is typed); `refused`: the answer to a form
+/// that was not carried out (422).
+async fn withdraw_view(
+    app: &AppState,
+    viewer: &Viewer,
+    (unit, record): (UnitRef, LineageDto),
+    reason: String,
+    errors: super::form::Errors,
+    refused: bool,
+) -> Response {
+    let blocked = blocked(app, viewer, record.index).await;
+    let ls = viewer.lang.lineage();
+    let page = WithdrawPage {
+        l: Layout::new(viewer, ls.title.to_owned()),
+        ls,
+        unit,
+        record,
+        reason,
+        errors,
+        blocked,
+    };
+    with_status(render(&page), refused)
+}
+
+/// `GET /units/{id}/lineage/{index}/withdraw`: the record, what withdrawing does, a reason.
+pub async fn withdraw_page(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path((id, index)): Path<(String, String)>,
+) -> Response {
+    let found = record_in_force(&app, &viewer, &id, &index);
+    match found {
+        Ok((record, unit)) => {
+            let errors = super::form::Errors::default();
+            withdraw_view(&app, &viewer, (unit, record), String::new(), errors, false).await
+        }
+        Err(e) => viewer_error(&viewer, e),
+    }
+}
+
+/// `POST /units/{id}/lineage/{index}/withdraw`: `reason`. Withdraws the record (an event in
+/// the history) and returns to the unit page, where it shows as withdrawn.
+pub async fn withdraw(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path((id, index)): Path<(String, String)>,
+    CsrfForm(f): CsrfForm<super::covenant::WithdrawForm>,
+) -> Response {
+    let found = record_in_force(&app, &viewer, &id, &index);
+    let (record, unit) = match found {
+        Ok(x) => x,
+        Err(e) => return viewer_error(&viewer, e),
+    };
+    let lang = viewer.lang;
+    let mut errors = super::form::Errors::default();
+    let reason = match Text::parse("reason", &f.reason, limits::REASON) {
+        Ok(r) => r,
+        Err(e) => {
+            errors.push("reason", lang.refusal(&e));
+            return withdraw_view(&app, &viewer, (unit, record), f.reason, errors, true).await;
+        }
+    };
+    let command = Command::WithdrawLineage {
+        index: record.index,
+        reason,
+    };
+    match api::execute(&app, &viewer, vec![command]).await {
+        Ok(_) => {
+            let to = format!("/units/{}#lineage-{}", unit.id, record.index);
+            Redirect::to(&to).into_response()
+        }
+        // Something now rests on the record: the page names it in place of the button.
+        Err(e) if e.code == "lineage_relied_upon" => {
+            withdraw_view(&app, &viewer, (unit, record), f.reason, errors, true).await
+        }
+        Err(e) if is_form_error(&e) => {
+            errors.push("reason", lang.api_error(&e));
+            withdraw_view(&app, &viewer, (unit, record), f.reason, errors, true).await
         }
         Err(e) => viewer_error(&viewer, e),
     }

@@ -106,6 +106,10 @@ pub fn routes() -> Router<AppState> {
             "/units/{id}/lineage",
             get(lineage::lineage_page).post(lineage::record_lineage),
         )
+        .route(
+            "/units/{id}/lineage/{index}/withdraw",
+            get(lineage::withdraw_page).post(lineage::withdraw),
+        )
         .route("/history", get(history::history))
         .route("/transparency", get(transparency::transparency))
         .route("/admin", get(admin::admin_page))

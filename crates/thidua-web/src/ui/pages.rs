@@ -657,6 +657,20 @@ struct UnitPage {
     /// The unit's people and roles (only for the unit itself and administrators).
     people: Vec<(UserDto, Vec<super::RoleLabel>)>,
     docs: super::documents::DocsSection,
+    ls: &'static crate::i18n::lineage::LineageStrings,
+}
+
+impl UnitPage {
+    /// A lineage record's status: in force, or withdrawn on a day.
+    fn lineage_status(&self, x: &crate::api::dto::LineageDto) -> String {
+        match &x.withdrawn {
+            None => self.ls.in_force.to_owned(),
+            Some(w) => crate::i18n::fill(
+                self.ls.withdrawn,
+                &[("date", crate::format::time_ms(w.time_ms))],
+            ),
+        }
+    }
 }
 
 pub fn kind_label(t: &Strings, kind: &str) -> &'static str {
@@ -694,6 +708,7 @@ pub async fn unit(State(app): State<AppState>, viewer: Viewer, Path(id): Path<St
                 can_admin,
                 people,
                 docs: super::documents::unit_section(&state, &viewer, &id),
+                ls: viewer.lang.lineage(),
                 u,
             })
         }

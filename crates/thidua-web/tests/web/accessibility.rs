@@ -149,6 +149,18 @@ fn refusals_and_phone(b: &Browser, app: &TestApp, axe: &str, grid: &str) -> Vec<
 /// secretariat's window of figures and the candidates of a new vote, the administration and its
 /// log's witnesses; the year's figures loaded, a vote open (its key ceremony played), two units'
 /// witness keys registered; then [`refusals_and_phone`].
+/// The log index of the fixture's record of Kiên Giang's merger into An Giang.
+pub(super) fn kg_merger(app: &TestApp) -> u64 {
+    let state = app.service.read();
+    let kg = thidua_domain::UnitId::parse("ca-kg").unwrap();
+    state
+        .lineage
+        .iter()
+        .find(|r| r.change.predecessors.contains(&kg))
+        .expect("the fixture merges Kiên Giang")
+        .at
+}
+
 fn reporting_year(axe: &str) -> Vec<String> {
     let Some(b) = Browser::start() else {
         return Vec::new();
@@ -161,6 +173,7 @@ fn reporting_year(axe: &str) -> Vec<String> {
     let c = "/covenants/gu-12-2024";
     let grid = format!("{c}/figures/ca-kg/M02");
     let window = format!("{c}/figures");
+    let withdraw = format!("/units/ca-kg/lineage/{}/withdraw", kg_merger(&app));
     let pages: [(&str, Vec<(&str, &str)>); 4] = [
         ("canbo-kg", vec![("/", "#who"), (&grid, "input.figure")]),
         (
@@ -176,7 +189,12 @@ fn reporting_year(axe: &str) -> Vec<String> {
         ),
         (
             "quantri",
-            vec![("/admin", "#who"), ("/admin/log", "#policy-form")],
+            vec![
+                ("/admin", "#who"),
+                ("/admin/log", "#policy-form"),
+                ("/units/ca-kg", "#lineage"),
+                (&withdraw, "#withdraw-blocked"),
+            ],
         ),
     ];
     let mut found: Vec<String> = pages

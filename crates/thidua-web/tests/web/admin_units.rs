@@ -28,6 +28,7 @@ scenarios!(
     admin_unit_parent_fits_its_kind,
     admin_unit_form_keeps_what_was_typed,
     admin_cluster_members_of_one_kind,
+    a_mistaken_merger_is_withdrawn_from_the_unit_page,
 );
 
 /// The text of the element whose id is `id` (up to its closing tag), or "" when none has it.
@@ -535,4 +536,134 @@ fn a_change_to_a_merged_away_unit_after_it_ceased_says_since_when() {
         "{}",
         r.body
     );
+}
+
+/// The last lineage record of `unit`'s page: its log index, from the row's id.
+fn last_record(c: &Client, unit: &str) -> String {
+    let page = c.get(&format!("/units/{unit}"));
+    let at = page.body.rfind("id=\"lineage-").expect("a lineage row");
+    let rest = &page.body[at + "id=\"lineage-".len()..];
+    rest[..rest.find('"').unwrap()].to_owned()
+}
+
+/// A merger recorded by mistake (two wards of An Giang, wrong date) is withdrawn from the unit
+/// page by the administrator with a reason: the page then shows it withdrawn with the reason,
+/// the ward it ended is active again (a rename dated after the wrong date is accepted), the
+/// history says who withdrew what, the API lists the withdrawal, and a second withdrawal is
+/// 404. The 2025 merger of Kiên Giang, on which the cluster's later events rest, offers no
+/// form: its page names the first such event. Nobody but the administrator opens the form.
+fn a_mistaken_merger_is_withdrawn_from_the_unit_page(app: &TestApp) {
+    let admin = signed_in(app, "quantri");
+    let csrf = admin.get("/admin").csrf();
+    for (id, name, code) in [
+        ("ca-p-my-binh", "Công an phường Mỹ Bình", "MB"),
+        ("ca-p-my-long", "Công an phường Mỹ Long", "ML"),
+    ] {
+        let fields = [
+            ("id", id),
+            ("name", name),
+            ("short_code", code),
+            ("kind", "commune_police"),
+            ("parent", "ca-ag"),
+            ("established", "01/07/2025"),
+        ];
+        let r = new_unit(&admin, &csrf, &fields);
+        assert_eq!(r.status, 303, "{}", r.body);
+    }
+    let csrf = admin.get("/units/ca-p-my-long/lineage").csrf();
+    let r = admin.post_form(
+        "/units/ca-p-my-long/lineage",
+        &[
+            ("csrf", csrf.as_str()),
+            ("kind", "merge"),
+            ("p_ca-p-my-binh", "1"),
+            ("p_ca-p-my-long", "1"),
+            ("s_ca-p-my-binh", "1"),
+            ("effective", "01/08/2025"),
+            ("decision", "Nghị quyết 1/2025"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let index = last_record(&admin, "ca-p-my-long");
+    let form = format!("/units/ca-p-my-long/lineage/{index}/withdraw");
+    let page = admin.get("/units/ca-p-my-long");
+    assert!(
+        page.body.contains(&format!("href=\"{form}\"")),
+        "{}",
+        page.body
+    );
+    assert!(super::support::without_tags(&page.body).contains("Đang có hiệu lực"));
+
+    // Others are refused the form; a leader does not see the link.
+    let leader = signed_in(app, "lanhdao-ag");
+    assert_eq!(leader.get(&form).status, 403);
+    assert!(!leader.get("/units/ca-p-my-long").body.contains(&form));
+
+    // A reason is needed.
+    let csrf = admin.get(&form).csrf();
+    let r = admin.post_form(&form, &[("csrf", csrf.as_str()), ("reason", "  ")]);
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("id=\"reason-error\""), "{}", r.body);
+
+    let reason = "Ghi nhầm: hai phường sáp nhập theo Nghị quyết 2/2025";
+    let r = admin.post_form(&form, &[("csrf", csrf.as_str()), ("reason", reason)]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = admin.get("/units/ca-p-my-long");
+    let text = super::support::without_tags(&page.body);
+    assert!(text.contains("Đã rút lúc"), "{text}");
+    assert!(text.contains(reason), "{text}");
+    assert!(!page.body.contains(&format!("href=\"{form}\"")));
+    assert!(page.body.contains("class=\"withdrawn\""));
+    // The ward exists again after the wrong date: a rename dated then is accepted.
+    let csrf = admin.get("/units/ca-p-my-long/rename").csrf();
+    let r = admin.post_form(
+        "/units/ca-p-my-long/rename",
+        &[
+            ("csrf", csrf.as_str()),
+            ("name", "Công an phường Mỹ Long mới"),
+            ("short_code", "MLM"),
+            ("effective", "01/09/2025"),
+            ("decision", "Quyết định 5/2025"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let history = super::support::without_tags(&admin.get("/history?kind=lineage_withdrawn").body);
+    assert!(
+        history.contains("đã rút bản ghi sáp nhập Công an phường Mỹ Bình, Công an phường Mỹ Long"),
+        "{history}"
+    );
+    let api = admin.get("/api/v1/units/ca-p-my-long");
+    let detail: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+    let record = &detail["lineage"][0];
+    assert_eq!(record["index"].to_string(), index);
+    assert_eq!(record["withdrawn"]["reason"], reason);
+    assert_eq!(admin.get(&form).status, 404);
+
+    // The 2025 merger of Kiên Giang: the cluster's later events rest on it.
+    let kg = last_record(&admin, "ca-kg");
+    let kg_form = format!("/units/ca-kg/lineage/{kg}/withdraw");
+    let page = admin.get(&kg_form);
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("id=\"withdraw-blocked\""),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("lineage-withdraw-form"));
+    let text = super::support::without_tags(&page.body);
+    assert!(
+        text.contains("Không rút được bản ghi này: sau nó, sổ đã ghi sự kiện số"),
+        "{text}"
+    );
+    let r = admin.post_form(
+        &kg_form,
+        &[("csrf", page.csrf().as_str()), ("reason", "Thử")],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    let api = admin.post_json(
+        "/api/v1/commands",
+        serde_json::json!({"command": "withdraw_lineage", "index": kg.parse::<u64>().unwrap(), "reason": "Thử"}),
+    );
+    assert_eq!(api.status, 422, "{}", api.body);
+    assert!(api.body.contains("lineage_relied_upon"), "{}", api.body);
 }

@@ -60,6 +60,7 @@ fn filled(route: &str) -> String {
         .replace("{window}", "M01")
         .replace("{format}", "docx")
         .replace("{role}", "officer:ca-kg")
+        .replace("{index}", "0")
 }
 
 /// Every write route (but those open to anyone) posted an empty body by `user`: the routes

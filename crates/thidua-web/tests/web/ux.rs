@@ -563,6 +563,10 @@ fn tour(b: &Browser, app: &TestApp) {
     // The reporting year's pages, once the covenants are signed and figures approved.
     super::support::load_figures(&app.service);
     let c = "/covenants/gu-12-2024";
+    let withdraw = format!(
+        "/units/ca-kg/lineage/{}/withdraw",
+        super::accessibility::kg_merger(app)
+    );
     take(&[
         (
             "thuky12",
@@ -587,7 +591,10 @@ fn tour(b: &Browser, app: &TestApp) {
         ("giamsat12", &[("progress-overview", "/progress")]),
         (
             "quantri",
-            &[("admin-user-tokens", "/admin/users/lanhdao-kg/tokens")],
+            &[
+                ("admin-user-tokens", "/admin/users/lanhdao-kg/tokens"),
+                ("unit-lineage-withdraw", &withdraw),
+            ],
         ),
     ]);
     b.sign_in(app, "quantri");
