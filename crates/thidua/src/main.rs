@@ -13,6 +13,7 @@ mod demo_witness;
 mod demo_yearend;
 mod output;
 mod storage;
+mod terminal;
 
 use crate::output::errln;
 use clap::{Parser, Subcommand};

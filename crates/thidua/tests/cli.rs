@@ -2595,3 +2595,136 @@ fn read_only_commands_read_a_database_with_the_public_key_alone() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("no cluster cum-12 in the log"), "{err}");
 }
+
+/// A pseudo-terminal: the controller end the test types on and reads, the terminal end the
+/// command is given as its standard input and controlling terminal.
+#[cfg(unix)]
+struct Pty {
+    controller: std::fs::File,
+    terminal: std::fs::File,
+    shown: Arc<std::sync::Mutex<Vec<u8>>>,
+}
+
+#[cfg(unix)]
+impl Pty {
+    /// A new pseudo-terminal, in its default settings (echo on), whose output is collected.
+    fn open() -> Pty {
+        use rustix::pty::{grantpt, openpt, ptsname, unlockpt, OpenptFlags};
+        use std::os::unix::fs::OpenOptionsExt;
+        let controller = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).unwrap();
+        grantpt(&controller).unwrap();
+        unlockpt(&controller).unwrap();
+        let name = ptsname(&controller, Vec::new()).unwrap();
+        let terminal = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .custom_flags(rustix::fs::OFlags::NOCTTY.bits() as i32)
+            .open(name.to_str().unwrap())
+            .unwrap();
+        let controller = std::fs::File::from(controller);
+        let shown = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (mut reader, into) = (controller.try_clone().unwrap(), shown.clone());
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 256];
+            while let Ok(n @ 1..) = std::io::Read::read(&mut reader, &mut buf) {
+                into.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        Pty {
+            controller,
+            terminal,
+            shown,
+        }
+    }
+
+    /// The terminal's local modes now (echo, line editing, signal keys).
+    fn modes(&self) -> rustix::termios::LocalModes {
+        rustix::termios::tcgetattr(&self.terminal)
+            .unwrap()
+            .local_modes
+    }
+
+    /// Waits (at most 60 s) until `done` holds of the terminal.
+    fn wait_until(&self, what: &str, done: impl Fn(&Pty) -> bool) {
+        let started = Instant::now();
+        while !done(self) {
+            let shown = String::from_utf8_lossy(&self.shown.lock().unwrap()).into_owned();
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "{what}: {shown}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+/// Waits (at most 30 s) for `child` to end.
+fn ended_within_30_s(child: &mut Child) -> std::process::ExitStatus {
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if started.elapsed() > Duration::from_secs(30) {
+            let _ = child.kill();
+            panic!("still running 30 s later");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// A password prompt interrupted — Ctrl-C typed at it, or SIGINT sent to the command — puts
+/// the terminal back as it was, ends with status 130 and says so in both languages. The
+/// command died of the signal with the terminal's echo, line editing and signal keys off (the
+/// operator's shell then showed nothing typed).
+#[cfg(unix)]
+#[test]
+fn an_interrupted_password_prompt_puts_the_terminal_back() {
+    use rustix::termios::LocalModes;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    assert!(add_admin(&data, "mật khẩu quản trị 2024").status.success());
+    for by_key in [true, false] {
+        let pty = Pty::open();
+        let before = pty.modes();
+        assert!(before.contains(LocalModes::ECHO | LocalModes::ICANON | LocalModes::ISIG));
+        // `setsid --ctty`: a session of its own, whose controlling terminal is the one on its
+        // standard input (the prompt reads /dev/tty).
+        let mut child = Command::new("setsid")
+            .arg("--ctty")
+            .arg(env!("CARGO_BIN_EXE_thidua"))
+            .args(["user", "passwd", "quantri", "--data"])
+            .arg(&data)
+            .env("THIDUA_LOG", "warn")
+            .stdin(pty.terminal.try_clone().unwrap())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        pty.wait_until("no prompt", |p| {
+            String::from_utf8_lossy(&p.shown.lock().unwrap()).contains("Nhập mật khẩu")
+        });
+        pty.wait_until("echo stays on", |p| !p.modes().contains(LocalModes::ECHO));
+        if by_key {
+            std::io::Write::write_all(&mut &pty.controller, b"\x03").unwrap();
+        } else {
+            let pid = child.id().to_string();
+            let sent = Command::new("kill").args(["-INT", &pid]).status().unwrap();
+            assert!(sent.success());
+        }
+        let status = ended_within_30_s(&mut child);
+        let mut err = String::new();
+        std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+        assert_eq!(
+            status.code(),
+            Some(130),
+            "by key {by_key}: {status:?} {err}"
+        );
+        assert!(
+            err.contains("bị ngắt khi đang nhập mật khẩu")
+                && err.contains("interrupted at the password prompt"),
+            "{err}"
+        );
+        assert_eq!(pty.modes(), before, "by key {by_key}");
+    }
+}

@@ -41,12 +41,12 @@ pub enum UserAction {
     },
 }
 
-/// The new password: typed twice without echo on a terminal, else the first line of standard
-/// input (a script's pipe).
+/// The new password: typed twice without echo on a terminal (put back as it was however the
+/// prompt ends, [`crate::terminal`]), else the first line of standard input (a script's pipe).
 fn read_password() -> anyhow::Result<String> {
     let password = if std::io::stdin().is_terminal() {
-        let first = rpassword::prompt_password("Nhập mật khẩu / password: ")?;
-        let again = rpassword::prompt_password("Nhập lại / again: ")?;
+        let first = crate::terminal::prompt_password("Nhập mật khẩu / password: ")?;
+        let again = crate::terminal::prompt_password("Nhập lại / again: ")?;
         anyhow::ensure!(
             first == again,
             "hai lần nhập không khớp / the two entries differ: nothing changed"
