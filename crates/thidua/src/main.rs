@@ -4,6 +4,8 @@
 #![allow(rustdoc::bare_urls)]
 // Standard error is written through `output::errln!`, which a closed stderr never panics.
 #![deny(clippy::print_stderr)]
+// Standard output through `output::outln!` or `output::sayln!`: a closed pipe never panics.
+#![deny(clippy::print_stdout)]
 
 mod cmd;
 mod demo;

@@ -393,3 +393,21 @@ fn verify_exits_2_when_the_database_cannot_be_read() {
     let out = run(thidua().args(["verify", "--no-state", "--database", "mysql://u:p@h/db"]));
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
 }
+
+/// A bench whose reader is gone (`thidua bench flags | head -1`: its standard output a closed
+/// pipe) ends quietly, with success: it panicked ("failed printing to stdout", exit 101) on its
+/// first line.
+#[test]
+fn a_closed_pipe_ends_a_bench_quietly() {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = thidua()
+        .args(["bench", "flags", "--seeds", "1", "--thresholds", "2"])
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    let err = text(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(out.status.code(), Some(0), "{err}");
+}

@@ -1,7 +1,6 @@
 //! `thidua bench`: the Core figures measured on the real binary and the real database —
 //! append throughput (one event per transaction, or batched) and replay rate at start-up.
-use crate::output::errln;
-use std::io::Write;
+use crate::output::{errln, quiet_on_closed_pipe, sayln};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -70,7 +69,14 @@ pub enum BenchKind {
     Progress(crate::cmd::bench_progress::ProgressBench),
 }
 
+/// Runs the bench asked for. Its figures go to standard output: a reader that went away
+/// (`thidua bench … | head -1`) ends it quietly, as every command that prints.
 pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
+    quiet_on_closed_pipe(measure(args))
+}
+
+/// Dispatches to the bench asked for.
+fn measure(args: BenchArgs) -> anyhow::Result<ExitCode> {
     match args.what {
         BenchKind::Append {
             store,
@@ -155,7 +161,6 @@ fn append(store: &StoreArgs, count: u64, batch: u64, ack: bool) -> anyhow::Resul
     let service = store.open_service()?;
     let run = format!("{}-{}", std::process::id(), service.read().size);
     let started = Instant::now();
-    let mut out = std::io::stdout().lock();
     let mut done = 0;
     while done < count {
         let n = batch.min(count - done);
@@ -163,8 +168,9 @@ fn append(store: &StoreArgs, count: u64, batch: u64, ack: bool) -> anyhow::Resul
         let receipt = service.execute_all(&Actor::System, commands)?;
         done += n;
         if ack {
-            writeln!(out, "ack {}", receipt.first_index + receipt.count - 1)?;
-            out.flush()?;
+            // Flushed with its line (standard output is line-buffered): the crash tests read
+            // it before they kill the process.
+            sayln!("ack {}", receipt.first_index + receipt.count - 1)?;
         }
     }
     let secs = started.elapsed().as_secs_f64();

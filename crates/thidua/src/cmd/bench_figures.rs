@@ -7,7 +7,7 @@
 //! The first run writes the file (`--file`) and stops, so that the measuring run's peak memory
 //! is the import's alone; the second run sets up the cluster (units, movement, a signed
 //! covenant with a generated regulation) if the log is empty and measures.
-use crate::output::errln;
+use crate::output::{errln, sayln};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -222,7 +222,7 @@ pub fn run(args: FiguresBench) -> anyhow::Result<ExitCode> {
     let receipt = service.execute(&Actor::System, plan.command)?;
     let total = started.elapsed().as_secs_f64();
     if args.ack {
-        println!("imported {}", receipt.count);
+        sayln!("imported {}", receipt.count)?;
     }
     errln!(
         "figures import {}: {values} values, {reports} reports, {} events, file {:.1} MiB; read and plan {read:.2} s, decide and append {:.2} s, total {total:.2} s; RSS before {} MiB, peak {} MiB, after {} MiB",

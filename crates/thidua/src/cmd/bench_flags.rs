@@ -10,6 +10,8 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
+use crate::output::outln;
+
 use rust_decimal::Decimal;
 use thidua_domain::integrity::synth::{measure, measure_seeds, Measurement, SEED};
 use thidua_domain::integrity::Settings;
@@ -53,18 +55,18 @@ pub fn run(args: FlagsBench) -> anyhow::Result<ExitCode> {
             ..Settings::default()
         };
         let mark = if *t == default { " (default)" } else { "" };
-        println!("funnel z {t}{mark}");
-        println!(
+        outln!("funnel z {t}{mark}")?;
+        outln!(
             "  {}",
             line(&format!("seed {SEED}"), &measure(SEED, &settings))
-        );
-        println!(
+        )?;
+        outln!(
             "  {}",
             line(
                 &format!("seeds 0..{}", args.seeds),
                 &measure_seeds(args.seeds, &settings)
             )
-        );
+        )?;
     }
     if args.units > 0 {
         time_page(args.units)?;
@@ -99,11 +101,11 @@ fn time_page(units: u32) -> anyhow::Result<()> {
     }
     times.sort();
     let (read, flag) = times[times.len() / 2];
-    println!(
+    outln!(
         "{units} units × 40 elements, 18 months approved: from nothing, panel {:.0} ms, flags {:.0} ms ({count} flags), median of 5",
         read.as_secs_f64() * 1e3,
         flag.as_secs_f64() * 1e3
-    );
+    )?;
     let mut after = before.clone();
     synth::approve(&mut after, &s, 0, s.months + 1)?;
     let mut inc = Incremental::default();
@@ -123,10 +125,10 @@ fn time_page(units: u32) -> anyhow::Result<()> {
         "the incremental flags differ from the full computation"
     );
     times.sort();
-    println!(
+    outln!(
         "kept up to date after one approval: 1 of {units} units recomputed, the peer comparison redone; median {:.1} ms, best {:.1} ms of 20 (identical to the full computation)",
         times[10].as_secs_f64() * 1e3,
         times[0].as_secs_f64() * 1e3
-    );
+    )?;
     Ok(())
 }

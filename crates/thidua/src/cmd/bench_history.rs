@@ -6,7 +6,7 @@
 //! The log (an empty `--data` directory first): `--units` provincial units in clusters of five
 //! with a leader and an officer each, then officer grants and revocations round the units until
 //! the log holds `--events` events.
-use crate::output::errln;
+use crate::output::{errln, outln};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -95,7 +95,7 @@ pub fn run(args: HistoryBench) -> anyhow::Result<ExitCode> {
             .map_err(|_| anyhow::anyhow!("the writer panicked"))?
     })?;
     if args.writer {
-        println!("meanwhile the writer appended {appended} events");
+        outln!("meanwhile the writer appended {appended} events")?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -133,7 +133,7 @@ fn measure(
     size: u64,
     pages: u32,
 ) -> anyhow::Result<()> {
-    println!("viewer | p50 ms | p99 ms | events per page");
+    outln!("viewer | p50 ms | p99 ms | events per page")?;
     for &(name, scope, unit, kind) in viewers {
         let mut times = Vec::new();
         let mut shown = 0;
@@ -156,12 +156,12 @@ fn measure(
         }
         times.sort_by(f64::total_cmp);
         let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
-        println!(
+        outln!(
             "{name} | {:.2} | {:.2} | {}",
             at(0.5),
             at(0.99),
             shown / pages as usize
-        );
+        )?;
     }
     Ok(())
 }

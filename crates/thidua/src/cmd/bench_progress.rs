@@ -11,7 +11,7 @@
 //!   `--connections` clients at once (each its own keep-alive connection) while a writer
 //!   approves one more report every `--approve-every-ms` through the service: p50, p99, max;
 //!   `--page flags` measures the cluster's integrity-flags page the same way.
-use crate::output::errln;
+use crate::output::{errln, outln};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -117,11 +117,11 @@ fn full(after: &State, repeat: u32, units: u32) -> anyhow::Result<()> {
         scored = p.units.iter().filter(|u| u.score.is_some()).count();
     }
     let (median, best) = median_best(&mut times);
-    println!(
+    outln!(
         "full computation after one approval: {scored} provisional scores, targets, cùng kỳ and projections; median {median:.3} s, best {best:.3} s of {} runs; {:.0} µs per unit",
         times.len(),
         median * 1e6 / f64::from(units.max(1))
-    );
+    )?;
     Ok(())
 }
 
@@ -148,12 +148,12 @@ fn incremental(before: &State, after: &State, repeat: u32, units: u32) -> anyhow
         "the incremental result differs from the full computation"
     );
     let (median, best) = median_best(&mut times);
-    println!(
+    outln!(
         "incremental after one approval: {recomputed} of {units} units recomputed, every unit's key checked, the others reused (identical to the full computation); median {:.2} ms, best {:.2} ms of {} runs",
         median * 1e3,
         best * 1e3,
         times.len(),
-    );
+    )?;
     Ok(())
 }
 
@@ -253,11 +253,11 @@ fn pages(
     let agent = ureq::AgentBuilder::new().build();
     let (first, bytes) = fetch(&agent, url, token)?;
     let (again, _) = fetch(&agent, url, token)?;
-    println!(
+    outln!(
         "cluster {} page ({} KiB): first {first:.0} ms (the full computation), again {again:.0} ms",
         args.page,
         bytes / 1024
-    );
+    )?;
     let writing = AtomicBool::new(args.approve_every_ms > 0);
     let approvals = AtomicU64::new(0);
     let (times, secs) = std::thread::scope(|scope| {
@@ -291,7 +291,7 @@ fn pages(
     let mut times = times;
     times.sort_by(f64::total_cmp);
     let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
-    println!(
+    outln!(
         "cluster {} page, {} connections × {} pages in {secs:.1} s ({:.0} pages/s) while {} reports were approved: p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms",
         args.page,
         args.connections,
@@ -301,7 +301,7 @@ fn pages(
         at(0.5),
         at(0.99),
         times[times.len() - 1]
-    );
+    )?;
     Ok(())
 }
 

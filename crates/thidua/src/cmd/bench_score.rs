@@ -3,7 +3,7 @@
 //! (`thidua score`, `--json`, `--xlsx`, `--json --explain`), each run timed with its peak memory
 //! (`/usr/bin/time` when present); then, when LibreOffice is installed, the same workbook
 //! recalculated by LibreOffice side by side, and its totals compared with the engine's.
-use crate::output::errln;
+use crate::output::{errln, outln};
 use anyhow::{anyhow, Context};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
@@ -150,13 +150,13 @@ fn bench(a: &ScoreBenchArgs, dir: &Path) -> anyhow::Result<ExitCode> {
             None => errln!("LibreOffice (soffice) not found: side-by-side skipped"),
         }
     }
-    println!(
+    outln!(
         "| command | wall (s), median of {} | fastest–slowest (s) | CPU user+sys (s) | peak RSS (MiB) | output (MiB) |",
         a.repeat
-    );
-    println!("|---|---:|---:|---:|---:|---:|");
+    )?;
+    outln!("|---|---:|---:|---:|---:|---:|")?;
     for r in &table {
-        println!(
+        outln!(
             "| {} | {:.2} | {} | {} | {} | {:.1} |",
             r.what,
             r.secs,
@@ -170,7 +170,7 @@ fn bench(a: &ScoreBenchArgs, dir: &Path) -> anyhow::Result<ExitCode> {
                 .map(|m| format!("{m:.0}"))
                 .unwrap_or_else(|| "—".into()),
             r.out_mib
-        );
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }
