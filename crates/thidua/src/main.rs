@@ -14,6 +14,7 @@ mod demo_vote;
 mod demo_witness;
 mod demo_yearend;
 mod output;
+mod server_lock;
 mod storage;
 mod terminal;
 

@@ -2596,6 +2596,53 @@ fn read_only_commands_read_a_database_with_the_public_key_alone() {
     assert!(err.contains("no cluster cum-12 in the log"), "{err}");
 }
 
+/// The address a server started with `--bind 127.0.0.1:0` says it serves on (its stdout,
+/// which is then closed: the server goes on).
+fn serving_address(child: &mut Child) -> String {
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    for line in stdout.lines() {
+        if let Some(rest) = line.unwrap().strip_prefix("Thi Đua: http://") {
+            return rest.split('/').next().unwrap().to_owned();
+        }
+    }
+    panic!("the server ended without serving: {:?}", child.wait());
+}
+
+/// `demo --reset` on another port while a demonstration serves the same directory is refused,
+/// naming the directory and the running server, and deletes nothing: it emptied the directory
+/// under the running server's feet. Once that server is gone — killed, its lock released by
+/// the system — the reset goes ahead.
+#[test]
+fn demo_reset_refuses_a_directory_a_running_server_uses() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("demo");
+    let demo = |reset: bool| {
+        let mut cmd = thidua();
+        cmd.arg("demo")
+            .args(reset.then_some("--reset"))
+            .args(["--bind", "127.0.0.1:0", "--data"])
+            .arg(&data);
+        cmd
+    };
+    let mut running = Killed(demo(false).stdout(Stdio::piped()).spawn().unwrap());
+    let address = serving_address(&mut running.0);
+    let out = output_within(&mut demo(true), 60);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(
+        err.contains(&format!("refusing to reset {}", data.display()))
+            && err.contains("đang dùng thư mục này")
+            && err.contains("a server (thidua demo or thidua serve) is using this directory"),
+        "{err}"
+    );
+    assert!(data.join("thidua.db").is_file() && data.join(".thidua-demo").is_file());
+    assert!(http_get(&address, "/healthz").starts_with("HTTP/1.1 200"));
+    drop(running);
+    let mut again = Killed(demo(true).stdout(Stdio::piped()).spawn().unwrap());
+    let address = serving_address(&mut again.0);
+    assert!(http_get(&address, "/healthz").starts_with("HTTP/1.1 200"));
+}
+
 /// A pseudo-terminal: the controller end the test types on and reads, the terminal end the
 /// command is given as its standard input and controlling terminal.
 #[cfg(unix)]

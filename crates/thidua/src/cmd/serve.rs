@@ -9,6 +9,7 @@ use std::time::Duration;
 use thidua_store::accounts::AccountStore;
 
 use crate::output::{errln, sayln};
+use crate::server_lock::{DirLock, LOCK_FILE};
 use crate::storage::StoreArgs;
 use crate::{demo, demo_witness};
 
@@ -60,7 +61,8 @@ const DEMO_MARKER: &str = ".thidua-demo";
 
 /// The entries of `dir` if it may hold the demonstration: missing (none), empty, or made by
 /// the demonstration (its marker file). Anything else — a real deployment's data, a home
-/// directory — is refused, `doing` saying what was refused.
+/// directory — is refused, `doing` saying what was refused. The servers' lock file is not one
+/// of them: it holds nothing, and a server that failed to start leaves it.
 fn demo_dir_entries(dir: &std::path::Path, doing: &str) -> anyhow::Result<Vec<std::fs::DirEntry>> {
     if !dir.exists() {
         return Ok(Vec::new());
@@ -70,7 +72,9 @@ fn demo_dir_entries(dir: &std::path::Path, doing: &str) -> anyhow::Result<Vec<st
         "{} không phải thư mục / is not a directory",
         dir.display()
     );
-    let entries = std::fs::read_dir(dir)?.collect::<Result<Vec<_>, _>>()?;
+    let entries = std::fs::read_dir(dir)?
+        .filter(|e| e.as_ref().map_or(true, |e| e.file_name() != LOCK_FILE))
+        .collect::<Result<Vec<_>, _>>()?;
     anyhow::ensure!(
         entries.is_empty() || dir.join(DEMO_MARKER).is_file(),
         "{doing} {}: it is not a directory `thidua demo` made (no {DEMO_MARKER} file in it) — \
@@ -82,9 +86,14 @@ fn demo_dir_entries(dir: &std::path::Path, doing: &str) -> anyhow::Result<Vec<st
 
 /// Empties a demonstration's data directory for `demo --reset`: a directory that is empty or
 /// that the demonstration made (its marker file). Anything else — a real deployment's data, a
-/// home directory — is refused and left as it is.
-fn reset_demo_dir(dir: &std::path::Path) -> anyhow::Result<()> {
-    let mut entries = demo_dir_entries(dir, "không xoá / refusing to reset")?;
+/// home directory — is refused and left as it is, as is a directory a running server uses
+/// (its lock, [`DirLock::resetting`]). Returns the lock, still held alone.
+fn reset_demo_dir(dir: &std::path::Path) -> anyhow::Result<DirLock> {
+    const REFUSE_RESET: &str = "không xoá / refusing to reset";
+    // Refused before the lock file is made in a directory that is not the demonstration's.
+    demo_dir_entries(dir, REFUSE_RESET)?;
+    let lock = DirLock::resetting(dir)?;
+    let mut entries = demo_dir_entries(dir, REFUSE_RESET)?;
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
         let path = entry.path();
@@ -94,18 +103,22 @@ fn reset_demo_dir(dir: &std::path::Path) -> anyhow::Result<()> {
             std::fs::remove_file(&path)?;
         }
     }
-    Ok(())
+    Ok(lock)
 }
 
+/// `thidua demo`: the server with the demonstration's options, after emptying its directory
+/// with `--reset`.
 pub fn run_demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
+    let mut lock = None;
     if args.reset {
         // The address is tried before anything is emptied: a second `demo --reset` on the
-        // port of a running demonstration must not delete that demonstration's data.
+        // port of a running demonstration must not delete that demonstration's data (nor, by
+        // the directory's lock, on another port).
         let listener = bind(args.bind)?;
-        reset_demo_dir(&args.data)?;
+        lock = Some(reset_demo_dir(&args.data)?);
         drop(listener);
     }
-    run(ServeArgs {
+    let args = ServeArgs {
         bind: args.bind,
         secure_cookies: false,
         trusted_proxies: Vec::new(),
@@ -120,10 +133,31 @@ pub fn run_demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
             origin: crate::storage::DEFAULT_ORIGIN.into(),
         },
         demo: true,
-    })
+    };
+    serve(args, lock)
 }
 
+/// `thidua serve`.
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    serve(args, None)
+}
+
+/// The directory lock a server holds while it serves ([`DirLock::serving`]): `reset`'s, once
+/// it emptied the directory, or one of its own. None for a server that keeps nothing in its
+/// data directory (PostgreSQL, and the key elsewhere).
+fn serving_lock(store: &StoreArgs, reset: Option<DirLock>) -> anyhow::Result<Option<DirLock>> {
+    match reset {
+        Some(lock) => lock.into_serving(&store.data).map(Some),
+        None if store.database_url()?.is_none() || store.key.is_none() => {
+            DirLock::serving(&store.data).map(Some)
+        }
+        None => Ok(None),
+    }
+}
+
+/// Serves the log (loading the demonstration first into an empty one with `--demo`), holding
+/// the data directory's lock from before the store is opened to the end.
+fn serve(args: ServeArgs, reset: Option<DirLock>) -> anyhow::Result<ExitCode> {
     // The address is tried first: a port already in use is said before a database, a signing
     // key or the demonstration is created for a server that cannot start.
     drop(bind(args.bind)?);
@@ -133,6 +167,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     if args.demo {
         demo_dir_entries(&args.store.data, REFUSE_DEMO)?;
     }
+    let _lock = serving_lock(&args.store, reset)?;
     let replay_started = std::time::Instant::now();
     let (service, stores) = args.store.open_running()?;
     let replay_took = replay_started.elapsed();
@@ -328,12 +363,16 @@ mod tests {
         std::fs::write(demo.path().join("thidua.db"), b"demo log").unwrap();
         std::fs::create_dir(demo.path().join("witnesses")).unwrap();
         std::fs::write(demo.path().join("witnesses/ca-kg.key"), b"k").unwrap();
-        reset_demo_dir(demo.path()).unwrap();
+        drop(reset_demo_dir(demo.path()).unwrap());
         assert!(demo.path().is_dir(), "the directory itself stays");
-        assert_eq!(std::fs::read_dir(demo.path()).unwrap().count(), 0);
+        assert!(demo_dir_entries(demo.path(), "").unwrap().is_empty());
+        assert!(
+            !real.path().join(LOCK_FILE).exists(),
+            "nothing made in a refused one"
+        );
 
         let empty = tempfile::tempdir().unwrap();
-        reset_demo_dir(empty.path()).unwrap();
-        reset_demo_dir(&empty.path().join("missing")).unwrap();
+        drop(reset_demo_dir(empty.path()).unwrap());
+        drop(reset_demo_dir(&empty.path().join("missing")).unwrap());
     }
 }
