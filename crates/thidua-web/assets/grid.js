@@ -6,7 +6,11 @@
 // as the paste box does), or changes nothing and says why, until the next input; one number
 // pasted with its groups of three digits spaced ("1 650") is written as the grid reads it
 // ("1.650"), as a column's are; the page that comes back after a saved draft (`#grid-card`)
-// and the "skip to the grid" link put the focus in the first figure cell.
+// and the "skip to the grid" link put the focus in the first figure cell. A figure far from
+// the same period of last year gets its hint as it is typed: the page gives each cell the
+// bounds outside which a figure is far (thidua_domain::figures::plausibility::far_bounds) and
+// the script only compares the typed number with them, exactly, digit by digit; the page
+// that comes back after saving says by how much.
 "use strict";
 
 (() => {
@@ -96,6 +100,52 @@
       go(cells[at + lines.length - 1]);
     });
   });
+
+  // The typed figure as a canonical decimal ("1.650,5" -> "1650.5"), read as the grid reads
+  // it (groups of three separated by dots, a decimal comma); null for anything else, which
+  // the save refuses or reads as no number.
+  const typedDecimal = (text) => {
+    const t = text.trim();
+    if (!/^\d+(?:,\d+)?$/.test(t) && !/^\d{1,3}(?:\.\d{3})+(?:,\d+)?$/.test(t)) return null;
+    return t.replace(/\./g, "").replace(",", ".");
+  };
+  // Compares two canonical decimals that are not negative: -1, 0 or 1.
+  const compare = (a, b) => {
+    const [ai, af = ""] = a.split(".");
+    const [bi, bf = ""] = b.split(".");
+    const x = ai.replace(/^0+/, "");
+    const y = bi.replace(/^0+/, "");
+    if (x.length !== y.length) return x.length < y.length ? -1 : 1;
+    const width = Math.max(af.length, bf.length);
+    const p = x + af.padEnd(width, "0");
+    const q = y + bf.padEnd(width, "0");
+    return p === q ? 0 : p < q ? -1 : 1;
+  };
+  const describedBy = (cell, id, on) => {
+    const ids = (cell.getAttribute("aria-describedby") || "").split(" ").filter((x) => x && x !== id);
+    if (on) ids.unshift(id);
+    cell.setAttribute("aria-describedby", ids.join(" "));
+  };
+  const farHint = (cell) => {
+    const note = document.getElementById(`${cell.id}-far`);
+    const above = cell.dataset.farAbove;
+    if (!note || !above) return;
+    const value = typedDecimal(cell.value);
+    const below = cell.dataset.farBelow;
+    let text = "";
+    if (value !== null && compare(value, above) >= 0) text = form.dataset.farAbove;
+    else if (value !== null && below && compare(value, below) <= 0) {
+      text = /^[0.]+$/.test(value)
+        ? fill(form.dataset.farZero, { same: cell.dataset.same })
+        : form.dataset.farBelow;
+    }
+    // The page's own note (with the ratio) stays while the saved figure is unchanged.
+    if (text && cell.value === cell.defaultValue && note.textContent) return;
+    note.textContent = text;
+    note.hidden = text === "";
+    describedBy(cell, note.id, text !== "");
+  };
+  cells.forEach((cell) => cell.addEventListener("input", () => farHint(cell)));
 
   // After the browser has gone to the fragment (which focuses the page itself).
   if (window.location.hash === "#grid-card") {

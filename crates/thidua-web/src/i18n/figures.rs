@@ -42,6 +42,9 @@ pub struct FigStrings {
     pub far_times: &'static str,
     pub far_percent: &'static str,
     pub far_zero: &'static str,
+    /// The same hint as a figure is typed (the grid's script): ten times or more, a tenth or less.
+    pub far_live_above: &'static str,
+    pub far_live_below: &'static str,
     /// After `same_period_from`: the units of the lineage with no approved figures for the
     /// window, so that the column is empty rather than a partial sum.
     pub same_period_missing: &'static str,
@@ -263,6 +266,8 @@ pub static VI: FigStrings = FigStrings {
     far_times: "Gấp {times} lần cùng kỳ: xin kiểm tra lại (chữ số, dấu phân cách)",
     far_percent: "Chỉ bằng {percent}% cùng kỳ: xin kiểm tra lại (chữ số, dấu phân cách)",
     far_zero: "Bằng 0 trong khi cùng kỳ là {same}: xin kiểm tra lại",
+    far_live_above: "Gấp mười lần cùng kỳ trở lên: xin kiểm tra lại (chữ số, dấu phân cách)",
+    far_live_below: "Chỉ bằng một phần mười cùng kỳ trở xuống: xin kiểm tra lại (chữ số, dấu phân cách)",
     same_period_from: "gồm số liệu của đơn vị và của đơn vị tiền thân đã hợp nhất vào đơn vị:",
     same_period_missing: "Chưa tính được cùng kỳ của kỳ này (không cộng thiếu):",
     lacking_figures: "chưa có số liệu đã duyệt cùng kỳ năm {year} của {units}",
@@ -428,6 +433,8 @@ pub static EN: FigStrings = FigStrings {
     far_times: "{times} times the same period last year: please check it (digits, separators)",
     far_percent: "Only {percent}% of the same period last year: please check it (digits, separators)",
     far_zero: "Zero where the same period last year was {same}: please check it",
+    far_live_above: "Ten times the same period last year or more: please check it (digits, separators)",
+    far_live_below: "A tenth of the same period last year or less: please check it (digits, separators)",
     same_period_from: "the unit's own figures and those of the predecessors merged into it:",
     same_period_missing: "No same-period figure for this window (never a partial sum):",
     lacking_figures: "no approved figures for the same window of {year} from {units}",

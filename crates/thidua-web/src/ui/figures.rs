@@ -372,6 +372,14 @@ impl ReportPage {
     fn shown(&self, raw: &Option<String>) -> String {
         shown(self.f, raw)
     }
+    /// The bounds outside which a figure typed in `e`'s cell is far from last year's
+    /// (`plausibility::far_bounds`, canonical decimals), for the grid's script to compare with.
+    fn far_data(&self, e: &crate::api::figures::ElementRow) -> Option<(String, Option<String>)> {
+        use thidua_domain::figures::{canonical_decimal, plausibility::far_bounds};
+        let bounds = far_bounds(e.same_period.as_deref()?.parse().ok()?)?;
+        let below = bounds.below.map(|b| canonical_decimal(&b));
+        Some((canonical_decimal(&bounds.above), below))
+    }
     /// The predecessors whose figures last year's column adds, by name.
     fn same_period_from(&self) -> String {
         let names: Vec<&str> = self

@@ -975,7 +975,57 @@ browser_scenarios!(
     english_switch,
     phone_layout,
     administrator_declares_holidays,
+    a_figure_far_from_last_year_is_hinted_as_it_is_typed,
 );
+
+/// The hint beside a figure far from last year's follows what the officer types, before
+/// saving: Kiên Giang's February of 2023 had 7 solved cases and 3,990 personnel; "70" solved is
+/// ten times as many, "69" is not; "399" personnel is a tenth, "0" is zero against 3.990, "4.000"
+/// is not far, an unreadable "4.0" shows nothing; the hint describes the cell while it shows.
+fn a_figure_far_from_last_year_is_hinted_as_it_is_typed(b: &Browser, app: &TestApp) {
+    super::support::load_figures(&app.service);
+    let secretariat = super::support::signed_in(app, "thuky12");
+    let r = secretariat.post_bytes(
+        "/api/v1/covenants/gu-12-2024/figures/historical?file_name=2023.csv",
+        b"unit,element,period,value\nCAKG,solved,2023-M02,7\nCAKG,personnel,2023-M02,3990\n",
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    b.sign_in(app, "canbo-kg");
+    b.goto(&format!(
+        "{}/covenants/gu-12-2024/figures/ca-kg/M02",
+        app.base
+    ));
+    assert!(b.wait_for("#v-solved"));
+    let hint = |cell: &str| {
+        let shown = b.exec(&format!(
+            "const n = document.getElementById('v-{cell}-far'); \
+             const d = document.getElementById('v-{cell}').getAttribute('aria-describedby'); \
+             return n.hidden ? '' : n.textContent + (d.includes('v-{cell}-far') ? ' [described]' : '');"
+        ));
+        shown.as_str().unwrap().to_owned()
+    };
+    b.type_into("#v-solved", "70");
+    assert_eq!(
+        hint("solved"),
+        "Gấp mười lần cùng kỳ trở lên: xin kiểm tra lại (chữ số, dấu phân cách) [described]"
+    );
+    b.type_into("#v-solved", "69");
+    assert_eq!(hint("solved"), "");
+    b.type_into("#v-personnel", "399");
+    assert!(hint("personnel").starts_with("Chỉ bằng một phần mười cùng kỳ trở xuống"));
+    b.type_into("#v-personnel", "0");
+    assert_eq!(
+        hint("personnel"),
+        "Bằng 0 trong khi cùng kỳ là 3.990: xin kiểm tra lại [described]"
+    );
+    b.type_into("#v-personnel", "4.000");
+    assert_eq!(hint("personnel"), "");
+    b.type_into("#v-personnel", "39.900");
+    assert!(hint("personnel").starts_with("Gấp mười lần"));
+    b.type_into("#v-personnel", "4.0");
+    assert_eq!(hint("personnel"), "");
+    b.shots("figures-far-hint");
+}
 
 /// The administrator declares 2024's public holidays in Chromium: a line the form cannot read
 /// is named in the error summary, which takes the focus, and beside the days, which keep what

@@ -3339,7 +3339,16 @@ fn a_figure_far_from_last_years_is_pointed_out() {
     assert!(note.starts_with("Chỉ bằng 10% cùng kỳ"), "{note}");
     let note = super::support::element_text(&page, "v-solved-far", "p");
     assert!(note.starts_with("Gấp 10 lần cùng kỳ"), "{note}");
-    assert!(!page.contains("id=\"v-personnel-far\""), "{page}");
+    // Not far: its note is there for the grid's script to fill as a figure is typed, empty.
+    assert!(
+        page.contains("<p class=\"far-note small\" id=\"v-personnel-far\" hidden></p>"),
+        "{page}"
+    );
+    assert!(!page.contains("v-personnel-far grid-help"), "{page}");
+    assert!(
+        !page.contains("id=\"v-serious-far\""),
+        "no figure last year: {page}"
+    );
     assert!(
         page.contains("v-crimes-far grid-help"),
         "the input is described by it"
