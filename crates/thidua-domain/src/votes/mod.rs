@@ -21,12 +21,14 @@
 //!
 //! Module map: this file (the commands, events and nouns), `decide` (field checks), `apply`
 //! (fit checks and folding), `outcome` (thresholds, quorum, ties), [`mod@candidates`] (who may be
-//! a candidate: one achievement earns one award; next year's members lead next year).
+//! a candidate: one achievement earns one award; next year's members lead next year),
+//! [`quota`] (the Government's flag across clusters: about a fifth of the cluster leaders).
 
 mod apply;
 pub mod candidates;
 mod decide;
 pub mod outcome;
+pub mod quota;
 pub mod receipt;
 pub mod rehearsal;
 

@@ -39,6 +39,22 @@ pub struct AwardsDto {
     pub years: Vec<i32>,
     /// The clusters with members that year, by name.
     pub clusters: Vec<ClusterAwardsDto>,
+    /// For those who see every cluster: the Government-flag proposals of the year against the
+    /// guide, a fifth of the units ranked first (`thidua_domain::votes::quota`).
+    pub government_flag: Option<GovernmentFlagDto>,
+}
+
+/// The Government-flag proposals across the clusters against the guide.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct GovernmentFlagDto {
+    /// Units ranked first in the published results of the year.
+    pub leaders: u32,
+    /// Units elected by the Government-flag votes of the year.
+    pub proposed: u32,
+    /// 20% of `leaders`, exact (decimal string).
+    pub guide: String,
+    /// Whether `proposed` exceeds `guide`.
+    pub over: bool,
 }
 
 /// One cluster's year.
@@ -120,11 +136,38 @@ pub fn awards_dto(state: &DomainState, scope: &Scope, year: Option<i32>) -> Awar
             .filter_map(|(id, name)| cluster_awards(state, scope, id, name, y))
             .collect()
     });
+    let government_flag = (scope.supervises_all() || scope.is_admin())
+        .then(|| government_flag(&clusters))
+        .flatten();
     AwardsDto {
         year,
         years,
         clusters,
+        government_flag,
     }
+}
+
+/// The Government-flag proposals of `clusters` against the guide; none while no cluster has
+/// a unit ranked first or a proposal.
+fn government_flag(clusters: &[ClusterAwardsDto]) -> Option<GovernmentFlagDto> {
+    let leaders: usize = clusters.iter().map(|c| c.first.len()).sum();
+    let proposed: usize = clusters
+        .iter()
+        .flat_map(|c| &c.elections)
+        .filter(|e| e.award == "government_flag")
+        .map(|e| e.elected.len())
+        .sum();
+    if leaders == 0 && proposed == 0 {
+        return None;
+    }
+    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    let guide = votes::quota::GovernmentFlagGuide::new(count(leaders), count(proposed));
+    Some(GovernmentFlagDto {
+        leaders: guide.leaders,
+        proposed: guide.proposed,
+        guide: thidua_domain::figures::canonical_decimal(&guide.guide),
+        over: guide.over(),
+    })
 }
 
 /// The latest year in which a visible cluster voted or published its results, else the latest

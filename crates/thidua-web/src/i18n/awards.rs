@@ -30,6 +30,9 @@ pub struct AwardStrings {
     pub second_round: &'static str,
     pub submissions: &'static str,
     pub no_submission: &'static str,
+    /// The Government's flag across the clusters against the guide (`votes::quota`).
+    pub gov_guide: &'static str,
+    pub gov_over: &'static str,
 }
 
 pub static VI: AwardStrings = AwardStrings {
@@ -59,6 +62,8 @@ pub static VI: AwardStrings = AwardStrings {
     second_round: "vòng 1 chưa chọn đủ, có thể mở vòng 2",
     submissions: "Tờ trình đề nghị khen thưởng",
     no_submission: "Chưa ban hành",
+    gov_guide: "Cờ thi đua của Chính phủ: các cụm đề nghị {proposed} đơn vị. Hướng dẫn (Nghị định 91/2017 và hướng dẫn năm 2023): khoảng 20% số đơn vị dẫn đầu cụm, tức khoảng {guide} trong {leaders} đơn vị hạng nhất của các cụm đã công bố kết quả.",
+    gov_over: "Số đề nghị vượt hướng dẫn: cần rà soát trước khi trình Hội đồng Thi đua – Khen thưởng Bộ.",
 };
 
 pub static EN: AwardStrings = AwardStrings {
@@ -88,6 +93,8 @@ pub static EN: AwardStrings = AwardStrings {
     second_round: "round 1 left seats; a second round may be opened",
     submissions: "Award submissions",
     no_submission: "None issued",
+    gov_guide: "Government emulation flag: the clusters propose {proposed} units. Guide (Decree 91/2017 and the 2023 guidance): about 20% of the units leading their clusters, that is about {guide} of the {leaders} units ranked first by the clusters that published their results.",
+    gov_over: "The proposals exceed the guide: review them before submitting to the Ministry's Emulation and Commendation Council.",
 };
 
 impl AwardStrings {

@@ -61,6 +61,19 @@ impl AwardsPage {
         format!("{} ({})", p.unit.name, facts.join(", "))
     }
 
+    /// The Government-flag guide in words ("khoảng 2,4 trong 12 đơn vị hạng nhất").
+    fn gov_guide(&self, g: &crate::api::awards::GovernmentFlagDto) -> String {
+        let guide = crate::format::decimal_str(&g.guide);
+        crate::i18n::fill(
+            self.a.gov_guide,
+            &[
+                ("proposed", g.proposed.to_string()),
+                ("guide", guide),
+                ("leaders", g.leaders.to_string()),
+            ],
+        )
+    }
+
     fn is_year(&self, y: &i32) -> bool {
         self.d.year == Some(*y)
     }

@@ -344,3 +344,48 @@ fn a_vote_is_concluded_without_a_further_round_and_another_opens() {
     let res = open(&secretariat, "ministry_flag", "4");
     assert_eq!(res.status, 303, "{}", res.body);
 }
+
+/// The Ministry's department, which sees every cluster, reads the year's Government-flag
+/// proposals against the guide (about a fifth of the units ranked first): Cluster 12 proposes
+/// Kiên Giang while no cluster has published its results, so the proposal exceeds the guide and
+/// the page says to review it; the cluster's secretariat, which sees one cluster, is not shown
+/// a Ministry-wide guide.
+#[test]
+fn the_ministry_reads_the_government_flag_proposals_against_the_guide() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    standings(&app);
+    let secretariat = signed_in(&app, "thuky12");
+    let (head, deputy) = (signed_in(&app, "lanhdao-kg"), signed_in(&app, "lanhdao-ag"));
+    let ministry = signed_in(&app, "giamsat-bo");
+    assert!(ministry.get("/api/v1/awards?year=2024").json()["government_flag"].is_null());
+    let res = open(&secretariat, "government_flag", "4");
+    assert_eq!(res.status, 303, "{}", res.body);
+    let id = "cum-12-2024-government-flag";
+    post_owned(
+        &secretariat,
+        &format!("/elections/{id}/paper"),
+        &paper_of("1", &["5", "0", "0", "0"]),
+    );
+    confirm(id, &head, &deputy);
+    let api = ministry.get("/api/v1/awards?year=2024").json();
+    assert_eq!(
+        api["government_flag"],
+        serde_json::json!({"leaders": 0, "proposed": 1, "guide": "0", "over": true}),
+        "{api}"
+    );
+    let page = ministry.get("/awards?year=2024").body;
+    let guide = super::support::element_text(&page, "government-flag-guide", "div");
+    assert!(
+        guide.contains("Cờ thi đua của Chính phủ: các cụm đề nghị 1 đơn vị.")
+            && guide.contains("khoảng 20% số đơn vị dẫn đầu cụm")
+            && guide.contains("Số đề nghị vượt hướng dẫn"),
+        "{guide}"
+    );
+    assert!(page.contains("class=\"notice warn\" id=\"government-flag-guide\""));
+    let own = secretariat.get("/api/v1/awards?year=2024").json();
+    assert!(own["government_flag"].is_null(), "{own}");
+    assert!(!secretariat
+        .get("/awards?year=2024")
+        .body
+        .contains("government-flag-guide"));
+}
