@@ -2399,17 +2399,7 @@ fn terminate(child: &mut Child) -> std::process::ExitStatus {
         .status()
         .unwrap();
     assert!(sent.success());
-    let started = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            return status;
-        }
-        if started.elapsed() > Duration::from_secs(30) {
-            let _ = child.kill();
-            panic!("still serving 30 s after SIGTERM");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    ended_within_30_s(child)
 }
 
 /// `thidua serve` stops gracefully on SIGTERM — what `systemctl stop`, `docker stop` and
