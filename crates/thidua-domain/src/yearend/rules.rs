@@ -410,8 +410,8 @@ pub fn describe_breach(state: &State, review: &Review, b: &Breach) -> String {
 /// they are not `pair` itself (empty otherwise). Commas, since a refusal separates its
 /// breaches with semicolons.
 pub fn carried_from(state: &State, review: &Review, pair: &Pair) -> String {
-    let origins = state::last_year_origins(state, review, pair);
-    if origins.is_empty() || origins == [pair.clone()] {
+    let origins = carried_origins(state, review, pair);
+    if origins.is_empty() {
         return String::new();
     }
     let list = origins
@@ -426,6 +426,18 @@ pub fn carried_from(state: &State, review: &Review, pair: &Pair) -> String {
         .collect::<Vec<_>>()
         .join(", ");
     format!(" ({}: {list})", review.year - 1)
+}
+
+/// Last year's pairs carried onto `pair` through the lineage, as they were
+/// (`state::last_year_origins`), when they are not `pair` itself: what a refusal or a page
+/// names beside a carried pair (Cà Mau → Hậu Giang beside Cà Mau → Cần Thơ). Empty when `pair`
+/// is last year's pair unchanged or not one of them.
+pub fn carried_origins(state: &State, review: &Review, pair: &Pair) -> Vec<Pair> {
+    let origins = state::last_year_origins(state, review, pair);
+    if origins == [pair.clone()] {
+        return Vec::new();
+    }
+    origins
 }
 
 /// The breaches of `pairs`, which `acknowledged` must list exactly (in any order): refused

@@ -16,7 +16,8 @@ use thidua_domain::yearend::rules;
 use thidua_domain::yearend::score::{self, data_id, scoreboard, Scores};
 use thidua_domain::yearend::state::{last_year_pairs, Dossier, Settlement};
 use thidua_domain::yearend::{
-    draw, stats, DossierEntry, FindingItem, Recheck, Review, Step, Verdict, YearEndCommand,
+    draw, stats, Breach, DossierEntry, FindingItem, Recheck, Review, Rule, Step, Verdict,
+    YearEndCommand,
 };
 use thidua_domain::{Command, CovenantId, State as DomainState, UnitId};
 use utoipa::ToSchema;
@@ -127,6 +128,11 @@ pub struct DrawDto {
     /// members: carried through the lineage for a review opened in format 3
     /// ([`thidua_domain::yearend::state::last_year_pairs`]), inspector first.
     pub last_year: Vec<(UnitRef, UnitRef)>,
+    /// For each of `last_year`, in its order: the pairs of last year (the review's year − 1)
+    /// it was carried from through a merger, as they were, inspector first
+    /// ([`thidua_domain::yearend::rules::carried_origins`]: Cà Mau → Hậu Giang for Cà Mau →
+    /// Cần Thơ); empty for a pair that is last year's unchanged.
+    pub last_year_carried_from: Vec<Vec<(UnitRef, UnitRef)>>,
 }
 
 /// A rule of the draw a decided pair breaks.
@@ -136,6 +142,10 @@ pub struct BreachDto {
     pub rule: String,
     pub inspector: UnitRef,
     pub inspected: UnitRef,
+    /// For `last_year`: the pairs of last year it was carried from through a merger, as they
+    /// were, inspector first ([`thidua_domain::yearend::rules::carried_origins`]); empty for
+    /// last year's pair unchanged and for the other rules.
+    pub carried_from: Vec<(UnitRef, UnitRef)>,
 }
 
 /// A member no assignment can place: the units its conflicts leave it, of the 2k it needs.
@@ -662,11 +672,7 @@ fn draw_dto(state: &DomainState, review: &Review) -> Option<DrawDto> {
             .decided
             .iter()
             .flat_map(|(x, _)| &x.acknowledged)
-            .map(|b| BreachDto {
-                rule: b.rule.key().to_owned(),
-                inspector: unit_ref(state, &b.inspector),
-                inspected: unit_ref(state, &b.inspected),
-            })
+            .map(|b| breach_dto(state, review, b))
             .collect(),
         blockers: match d.infeasible {
             Some(_) => rules::draw_blockers(review)
@@ -679,12 +685,53 @@ fn draw_dto(state: &DomainState, review: &Review) -> Option<DrawDto> {
                 .collect(),
             None => Vec::new(),
         },
-        last_year: last_year_pairs(state, review)
+        last_year: members_last_year(state, review)
             .iter()
-            .filter(|p| review.is_member(&p.inspector) && review.is_member(&p.inspected))
             .map(|p| (unit_ref(state, &p.inspector), unit_ref(state, &p.inspected)))
             .collect(),
+        last_year_carried_from: members_last_year(state, review)
+            .iter()
+            .map(|p| carried_from(state, review, p))
+            .collect(),
     })
+}
+
+/// Last year's pairs as the draw avoids them, between this year's members (a review opened
+/// before format 3 may name units that are not).
+fn members_last_year(state: &DomainState, review: &Review) -> Vec<thidua_domain::yearend::Pair> {
+    let mut pairs = last_year_pairs(state, review);
+    pairs.retain(|p| review.is_member(&p.inspector) && review.is_member(&p.inspected));
+    pairs
+}
+
+/// A rule of the draw a decided pair breaks, with the pairs of last year it was carried from.
+pub fn breach_dto(state: &DomainState, review: &Review, b: &Breach) -> BreachDto {
+    let pair = thidua_domain::yearend::Pair {
+        inspector: b.inspector.clone(),
+        inspected: b.inspected.clone(),
+    };
+    BreachDto {
+        rule: b.rule.key().to_owned(),
+        inspector: unit_ref(state, &b.inspector),
+        inspected: unit_ref(state, &b.inspected),
+        carried_from: match b.rule {
+            Rule::LastYear => carried_from(state, review, &pair),
+            _ => Vec::new(),
+        },
+    }
+}
+
+/// The pairs of last year carried onto `pair` through a merger, as they were
+/// ([`rules::carried_origins`]), inspector first; empty when `pair` is last year's unchanged.
+fn carried_from(
+    state: &DomainState,
+    review: &Review,
+    pair: &thidua_domain::yearend::Pair,
+) -> Vec<(UnitRef, UnitRef)> {
+    rules::carried_origins(state, review, pair)
+        .iter()
+        .map(|p| (unit_ref(state, &p.inspector), unit_ref(state, &p.inspected)))
+        .collect()
 }
 
 /// The inspection pairs, whether each has submitted its findings, and which are the viewer's.

@@ -86,6 +86,8 @@ pub struct YeStrings {
     pub rule_conflict: &'static str,
     pub rule_mutual: &'static str,
     pub rule_last_year: &'static str,
+    /// Beside last year's pair carried through a merger: the pairs it was ({year}, {pairs}).
+    pub carried_from: &'static str,
     /// Above the opening form: members lacking approved figures, with their windows.
     pub missing_figures: &'static str,
     /// The box ticked to open anyway.
@@ -297,6 +299,7 @@ pub static VI: YeStrings = YeStrings {
     rule_conflict: "xung đột lợi ích đã khai",
     rule_mutual: "hai đơn vị chấm chéo lẫn nhau",
     rule_last_year: "trùng cặp chấm chéo năm trước",
+    carried_from: "năm {year}: {pairs}",
     missing_figures: "Các đơn vị sau chưa có số liệu được duyệt của các kỳ nêu: các tiêu chí tính từ số liệu của các đơn vị này sẽ không tính được, và hồ sơ của đơn vị không gửi được cho đến khi đủ số liệu.",
     acknowledge_missing_figures: "Tôi đã biết các đơn vị trên còn thiếu số liệu được duyệt và vẫn mở tổng kết năm.",
     assignment: "Phân công",
@@ -484,6 +487,7 @@ pub static EN: YeStrings = YeStrings {
     rule_conflict: "declared conflict of interest",
     rule_mutual: "two units inspecting each other",
     rule_last_year: "last year's pair",
+    carried_from: "in {year}: {pairs}",
     missing_figures: "These members lack approved figures of the windows named: the criteria computed from their figures cannot be computed, and their dossiers cannot be submitted until the figures are complete.",
     acknowledge_missing_figures: "I know these members lack approved figures and open the year-end review anyway.",
     assignment: "Assignment",

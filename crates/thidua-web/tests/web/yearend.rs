@@ -3789,15 +3789,13 @@ fn a_dossier_lacking_an_earlier_years_figures_names_that_year_and_who_lacks_them
     assert_eq!(s.read().size, size, "nothing stored");
 }
 
-/// The 2025 draw of Cluster 12, after the mergers, avoids its 2024 inspections carried onto the
-/// 2025 members through the lineage (Kiên Giang's are An Giang's, Bạc Liêu's Cà Mau's, Hậu
-/// Giang's Cần Thơ's): the review's API and page list exactly those pairs beside the draw.
-#[test]
-fn the_draw_after_the_mergers_lists_last_years_pairs_carried_through_the_lineage() {
+/// Cluster 12's 2025 review, after the mergers (Kiên Giang into An Giang, Bạc Liêu into Cà Mau,
+/// Hậu Giang into Cần Thơ), opened on `app`'s drawn 2024 review, its three members' seeds
+/// committed and revealed and the assignment drawn; `conflict`, declared before the seeds,
+/// leaves the draw no cycle.
+fn merged_2025_drawn(app: &TestApp, conflict: Option<(&str, &str)>) -> CovenantId {
     use thidua_domain::yearend::YearEndCommand as Y;
-    let app = drawn_review();
     let s = &app.service;
-    let pairs_2024 = s.read().review(&cov()).unwrap().pairs();
     let c2025 = super::support::signed_2025_covenant(s);
     let members = ["ca-ag", "ca-cm", "ca-ct"];
     let today = thidua_domain::figures::local_date(s.now_ms());
@@ -3811,6 +3809,14 @@ fn the_draw_after_the_mergers_lists_last_years_pairs_carried_through_the_lineage
         *acknowledge_missing_figures = true;
     }
     let mut steps = vec![Command::YearEnd(opening)];
+    if let Some((a, b)) = conflict {
+        steps.push(Command::YearEnd(Y::DeclareConflict {
+            covenant: c2025.clone(),
+            unit: unit(a),
+            other: unit(b),
+            reason: Text::parse("t", "Cùng địa bàn giáp ranh", 100).unwrap(),
+        }));
+    }
     for m in members {
         steps.push(Command::YearEnd(Y::CommitSeed {
             covenant: c2025.clone(),
@@ -3831,20 +3837,46 @@ fn the_draw_after_the_mergers_lists_last_years_pairs_carried_through_the_lineage
     for step in steps {
         s.execute(&Actor::System, step).unwrap();
     }
-    // 2024's pairs with each unit replaced by the 2025 member it merged into.
+    c2025
+}
+
+/// A pair of unit ids, inspector first.
+type IdPair = (String, String);
+
+/// 2024's pairs with each unit replaced by the 2025 member it merged into (a pair landing on
+/// one member dropped), each with the 2024 pairs it comes from, in 2024's order.
+fn carried_into_2025(app: &TestApp) -> Vec<(IdPair, Vec<IdPair>)> {
     let into = |u: &UnitId| match u.as_str() {
         "ca-kg" | "ca-ag" => "ca-ag",
         "ca-bl" | "ca-cm" => "ca-cm",
         _ => "ca-ct",
     };
-    let mut expected: Vec<(String, String)> = Vec::new();
-    for p in &pairs_2024 {
+    let mut out: Vec<(IdPair, Vec<IdPair>)> = Vec::new();
+    for p in app.service.read().review(&cov()).unwrap().pairs() {
         let pair = (into(&p.inspector).to_owned(), into(&p.inspected).to_owned());
-        if pair.0 != pair.1 && !expected.contains(&pair) {
-            expected.push(pair);
+        let was = (p.inspector.to_string(), p.inspected.to_string());
+        match out.iter_mut().find(|(q, _)| *q == pair) {
+            Some((_, from)) => from.push(was),
+            None if pair.0 != pair.1 => out.push((pair, vec![was])),
+            None => {}
         }
     }
-    assert!(!expected.is_empty(), "{pairs_2024:?}");
+    out
+}
+
+/// The 2025 draw of Cluster 12, after the mergers, avoids its 2024 inspections carried onto the
+/// 2025 members through the lineage (Kiên Giang's are An Giang's, Bạc Liêu's Cà Mau's, Hậu
+/// Giang's Cần Thơ's): the review's API and page list exactly those pairs beside the draw.
+#[test]
+fn the_draw_after_the_mergers_lists_last_years_pairs_carried_through_the_lineage() {
+    let app = drawn_review();
+    let s = &app.service;
+    let c2025 = merged_2025_drawn(&app, None);
+    let mut expected: Vec<(String, String)> = carried_into_2025(&app)
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect();
+    assert!(!expected.is_empty());
     let secretariat = signed_in(&app, "thuky12");
     let review = secretariat
         .get(&format!("/api/v1/covenants/{c2025}/yearend"))
@@ -3869,4 +3901,126 @@ fn the_draw_after_the_mergers_lists_last_years_pairs_carried_through_the_lineage
         shown.contains(&format!("{} → {}", name(a), name(b))),
         "{shown}"
     );
+}
+
+/// A 2025 pair carried from 2024 through a merger says, on the review page and in the API, the
+/// 2024 pair it was (Cà Mau → Cần Thơ: "năm 2024: Công an tỉnh Cà Mau → Công an tỉnh Hậu
+/// Giang"), in the list of last year's pairs and in the secretariat's decision: the breach's
+/// box, then the acknowledged breach. A pair unchanged since 2024 says nothing more. (The page
+/// once named only the successors, a pair that never inspected each other in 2024.)
+#[test]
+fn a_pair_carried_through_a_merger_names_the_2024_pair_it_was() {
+    let app = drawn_review();
+    let s = &app.service;
+    // An Giang and Cà Mau in conflict: neither cycle of three is possible, the secretariat
+    // decides.
+    let c2025 = merged_2025_drawn(&app, Some(("ca-ag", "ca-cm")));
+    let carried = carried_into_2025(&app);
+    let name = |id: &str| s.read().units[&unit(id)].name.to_string();
+    let named = |(a, b): &(String, String)| format!("{} → {}", name(a), name(b));
+    // «A → B (năm 2024: C → D)», the words beside a carried pair.
+    let with_origin = |p: &(String, String), from: &[(String, String)]| {
+        let list: Vec<String> = from.iter().map(named).collect();
+        format!("{} (năm 2024: {})", named(p), list.join(", "))
+    };
+    let merged: Vec<_> = carried
+        .iter()
+        .filter(|(p, from)| from != std::slice::from_ref(p))
+        .collect();
+    // Preferably a pair no 2024 inspection was as it is (Cà Mau → Cần Thơ).
+    let (pair, from) = merged
+        .iter()
+        .find(|(p, from)| !from.contains(p))
+        .or(merged.first())
+        .expect("a 2024 pair carried through a merger");
+    let sec = signed_in(&app, "thuky12");
+    let path = format!("/covenants/{c2025}/yearend");
+    let page = sec.get(&path);
+    let shown = element_text(&page.body, "last-year-pairs", "dd");
+    for (p, f) in &carried {
+        let line = with_origin(p, f);
+        if f == std::slice::from_ref(p) {
+            assert!(
+                shown.contains(&named(p)) && !shown.contains(&line),
+                "{line}: {shown}"
+            );
+        } else {
+            assert!(shown.contains(&line), "{line}: {shown}");
+        }
+    }
+    let api = sec.get(&format!("/api/v1/{}", &path[1..])).json();
+    let ids = |v: &serde_json::Value| -> Vec<(String, String)> {
+        let id = |p: &serde_json::Value, i: usize| p[i]["id"].as_str().unwrap().to_owned();
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|p| (id(p, 0), id(p, 1)))
+            .collect()
+    };
+    let listed = ids(&api["draw"]["last_year"]);
+    let at = listed.iter().position(|p| p == pair).unwrap();
+    assert_eq!(&ids(&api["draw"]["last_year_carried_from"][at]), from);
+    // The secretariat's decision: the cycle holding the carried pair.
+    let (x, y) = (pair.0.as_str(), pair.1.as_str());
+    let z = ["ca-ag", "ca-cm", "ca-ct"]
+        .into_iter()
+        .find(|u| *u != x && *u != y)
+        .unwrap();
+    let post = |boxes: &[String]| {
+        let csrf = sec.get(&path).csrf();
+        let mut form: Vec<(String, String)> = vec![
+            ("csrf".into(), csrf),
+            ("action".into(), "decide_assignment".into()),
+            (
+                "reason".into(),
+                "Phân công theo nghị quyết hội nghị cụm".into(),
+            ),
+            (format!("by_{y}_0"), x.into()),
+            (format!("by_{z}_0"), y.into()),
+            (format!("by_{x}_0"), z.into()),
+        ];
+        form.extend(boxes.iter().map(|b| (b.clone(), "1".to_owned())));
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        sec.post_form(&path, &form)
+    };
+    let breach = format!("trùng cặp chấm chéo năm trước: {}", with_origin(pair, from));
+    let refused = post(&[]);
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    let boxes = element_text(&refused.body, "decide-breaches", "fieldset");
+    assert!(boxes.contains(&breach), "{breach}: {boxes}");
+    let ticks: Vec<String> = refused
+        .body
+        .split("name=\"ack:")
+        .skip(1)
+        .map(|r| format!("ack:{}", &r[..r.find('"').unwrap()]))
+        .collect();
+    assert!(
+        ticks.contains(&format!("ack:last_year:{x}:{y}")),
+        "{ticks:?}"
+    );
+    let decided = post(&ticks);
+    assert_eq!(decided.status, 303, "{}", decided.body);
+    let after = sec.get(&path);
+    let acknowledged = element_text(&after.body, "decision-breaches", "div");
+    assert!(acknowledged.contains(&breach), "{breach}: {acknowledged}");
+    let api = sec.get(&format!("/api/v1/{}", &path[1..])).json();
+    let last_year = api["draw"]["acknowledged"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["rule"] == "last_year" && b["inspector"]["id"] == x)
+        .cloned()
+        .unwrap();
+    assert_eq!(&ids(&last_year["carried_from"]), from);
+    // In English, the same pair with its year.
+    let home = sec.get("/");
+    let r = sec.post_form("/lang", &[("csrf", &home.csrf()), ("to", "en")]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let en = element_text(&sec.get(&path).body, "decision-breaches", "div");
+    let line = format!(
+        "{} (in 2024: {})",
+        named(pair),
+        from.iter().map(named).collect::<Vec<_>>().join(", ")
+    );
+    assert!(en.contains(&line), "{line}: {en}");
 }

@@ -27,6 +27,7 @@ use thidua_domain::CovenantId;
 pub use describe::describe;
 
 use super::{render, viewer_error, Layout};
+use crate::api::dto::UnitRef;
 use crate::api::yearend::{self as api, ResultsDto, ReviewDto};
 use crate::auth::{CsrfForm, Viewer};
 use crate::error::ApiError;
@@ -62,21 +63,41 @@ struct ReviewPage {
     /// windows (named) they lack.
     missing_figures: Vec<(String, String)>,
     /// The rules of the draw the secretariat's assignment, as it came back refused, breaks:
-    /// (box name, rule, inspector's name, inspected's name, ` checked` when ticked).
-    typed_breaches: Vec<(String, String, String, String, &'static str)>,
+    /// (box name, the breach, ` checked` when ticked).
+    typed_breaches: Vec<(String, api::BreachDto, &'static str)>,
     lang: crate::i18n::Lang,
 }
 
 impl ReviewPage {
-    /// A rule of the draw a decided pair breaks: «rule: A → B».
-    fn breach(&self, rule: &str, inspector: &str, inspected: &str) -> String {
+    /// A rule of the draw a decided pair breaks: «rule: A → B», and for last year's pair
+    /// carried through a merger the pair it was ([`Self::carried`]).
+    fn breach(&self, b: &api::BreachDto) -> String {
         let y = self.y;
-        let label = match rule {
+        let label = match b.rule.as_str() {
             "conflict" => y.rule_conflict,
             "mutual" => y.rule_mutual,
             _ => y.rule_last_year,
         };
-        format!("{label}: {inspector} → {inspected}")
+        let (inspector, inspected) = (&b.inspector.name, &b.inspected.name);
+        let carried = self.carried(&b.carried_from);
+        format!("{label}: {inspector} → {inspected}{carried}")
+    }
+    /// « (năm 2024: A → B, C → D)»: the pairs of last year a pair was carried from through a
+    /// merger, with their year; empty for last year's pair unchanged.
+    fn carried(&self, from: &[(UnitRef, UnitRef)]) -> String {
+        if from.is_empty() {
+            return String::new();
+        }
+        let pairs: Vec<String> = from
+            .iter()
+            .map(|(a, b)| format!("{} → {}", a.name, b.name))
+            .collect();
+        let year = self.r.year - 1;
+        let text = crate::i18n::fill(
+            self.y.carried_from,
+            &[("year", year.to_string()), ("pairs", pairs.join(", "))],
+        );
+        format!(" ({text})")
     }
     /// A member no cycle can place, after a draw that found nothing, with the number of
     /// declared conflicts it is in (whichever of the two units declared each).
@@ -764,7 +785,7 @@ fn typed_breaches(
     state: &thidua_domain::State,
     cov: &CovenantId,
     typed: &HashMap<String, String>,
-) -> Vec<(String, String, String, String, &'static str)> {
+) -> Vec<(String, api::BreachDto, &'static str)> {
     use thidua_domain::yearend::rules;
     let (Some(review), Some("decide_assignment")) = (
         state.yearend.reviews.get(cov),
@@ -783,11 +804,7 @@ fn typed_breaches(
                 true => " checked",
                 false => "",
             };
-            let (a, c) = (
-                rules::named(state, &b.inspector),
-                rules::named(state, &b.inspected),
-            );
-            (name, b.rule.key().to_owned(), a, c, ticked)
+            (name, api::breach_dto(state, review, &b), ticked)
         })
         .collect()
 }
