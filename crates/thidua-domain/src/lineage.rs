@@ -115,8 +115,11 @@ impl State {
             .iter()
             .chain(&change.successors)
             .collect();
+        // The lists are ascending: the first index after the record, by bisection.
         let after = |list: Option<&imbl::Vector<u64>>| {
-            list.and_then(|l| l.iter().copied().find(|i| *i > record_at))
+            let l = list?;
+            let (Ok(at) | Err(at)) = l.binary_search(&(record_at + 1));
+            l.get(at).copied()
         };
         let by_unit = units.iter().filter_map(|u| {
             after(self.history.by_unit.get(*u)).map(|index| Reliance {
