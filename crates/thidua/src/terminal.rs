@@ -80,46 +80,45 @@ fn watch_signals() -> std::io::Result<()> {
 }
 
 /// Installs the handlers, then waits for a signal on a thread of its own and [`end`]s there.
-#[cfg(unix)]
 fn spawn_watcher() -> std::io::Result<()> {
-    use tokio::signal::unix::{signal, SignalKind};
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_io()
         .build()?;
-    let (mut interrupt, mut terminate) = {
+    let stop = {
         let _entered = runtime.enter();
-        (
-            signal(SignalKind::interrupt())?,
-            signal(SignalKind::terminate())?,
-        )
+        stop_requested()?
     };
     std::thread::Builder::new()
         .name("signals".into())
-        .spawn(move || {
-            let status = runtime.block_on(async {
-                tokio::select! {
-                    _ = interrupt.recv() => INTERRUPTED,
-                    _ = terminate.recv() => TERMINATED,
-                }
-            });
-            end(status)
-        })?;
+        .spawn(move || end(runtime.block_on(stop)))?;
     Ok(())
 }
 
-/// [`spawn_watcher`] where only Ctrl-C is known.
+/// What resolves when the operator asks the command to stop: Ctrl-C (SIGINT) or, on Unix,
+/// SIGTERM — what `systemctl stop`, `docker stop` and `kill` send —, with the exit status a
+/// shell gives for it ([`INTERRUPTED`], [`TERMINATED`]). The handlers are installed when this
+/// is called (inside a runtime), not when the future is first polled. `thidua serve` stops
+/// gracefully on it; a password prompt puts the terminal back.
+#[cfg(unix)]
+pub fn stop_requested() -> std::io::Result<impl std::future::Future<Output = u8>> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => INTERRUPTED,
+            _ = terminate.recv() => TERMINATED,
+        }
+    })
+}
+
+/// [`stop_requested`] where only Ctrl-C is known.
 #[cfg(not(unix))]
-fn spawn_watcher() -> std::io::Result<()> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_io()
-        .build()?;
-    std::thread::Builder::new()
-        .name("signals".into())
-        .spawn(move || {
-            let _ = runtime.block_on(tokio::signal::ctrl_c());
-            end(INTERRUPTED)
-        })?;
-    Ok(())
+pub fn stop_requested() -> std::io::Result<impl std::future::Future<Output = u8>> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+        INTERRUPTED
+    })
 }
 
 /// The controlling terminal's settings at one moment, to put back later.

@@ -243,7 +243,11 @@ fn serve(args: ServeArgs, reset: Option<DirLock>) -> anyhow::Result<ExitCode> {
     runtime.block_on(async {
         // The signals are caught from here on, before the address is announced: a stop asked
         // as soon as the server says it serves is a graceful one too.
-        let stop = stop_requested()?;
+        let stop = crate::terminal::stop_requested()?;
+        // Either signal stops it gracefully, with status 0.
+        let stop = async {
+            stop.await;
+        };
         thidua_web::serve_witnessed(
             service,
             stores.accounts,
@@ -260,32 +264,6 @@ fn serve(args: ServeArgs, reset: Option<DirLock>) -> anyhow::Result<ExitCode> {
         .await
     })?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// What resolves when the operator asks the server to stop: Ctrl-C (SIGINT) or, on Unix,
-/// SIGTERM — what `systemctl stop`, `docker stop` and `kill` send — so that either ends the
-/// server gracefully (requests in flight finished, exit status 0) rather than killing it
-/// mid-request. The handlers are installed when this is called (inside the runtime), not
-/// when the future is first polled.
-#[cfg(unix)]
-fn stop_requested() -> std::io::Result<impl std::future::Future<Output = ()>> {
-    use tokio::signal::unix::{signal, SignalKind};
-    let mut interrupt = signal(SignalKind::interrupt())?;
-    let mut terminate = signal(SignalKind::terminate())?;
-    Ok(async move {
-        tokio::select! {
-            _ = interrupt.recv() => {}
-            _ = terminate.recv() => {}
-        }
-    })
-}
-
-/// [`stop_requested`] where only Ctrl-C is known.
-#[cfg(not(unix))]
-fn stop_requested() -> std::io::Result<impl std::future::Future<Output = ()>> {
-    Ok(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
 }
 
 /// A listener on `address`, or the error saying the address cannot be listened on.
