@@ -391,11 +391,7 @@ pub fn describe_breach(state: &State, review: &Review, b: &Breach) -> String {
         inspector: b.inspector.clone(),
         inspected: b.inspected.clone(),
     };
-    let named_pair = format!(
-        "{} → {}",
-        named(state, &b.inspector),
-        named(state, &b.inspected)
-    );
+    let named_pair = pair_named(state, &pair);
     match b.rule {
         Rule::LastYear => format!(
             "{}: {named_pair}{}",
@@ -416,16 +412,19 @@ pub fn carried_from(state: &State, review: &Review, pair: &Pair) -> String {
     }
     let list = origins
         .iter()
-        .map(|p| {
-            format!(
-                "{} → {}",
-                named(state, &p.inspector),
-                named(state, &p.inspected)
-            )
-        })
+        .map(|p| pair_named(state, p))
         .collect::<Vec<_>>()
         .join(", ");
     format!(" ({}: {list})", review.year - 1)
+}
+
+/// `A → B`, the units by name.
+fn pair_named(state: &State, p: &Pair) -> String {
+    format!(
+        "{} → {}",
+        named(state, &p.inspector),
+        named(state, &p.inspected)
+    )
 }
 
 /// Last year's pairs carried onto `pair` through the lineage, as they were

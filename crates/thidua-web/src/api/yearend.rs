@@ -658,7 +658,9 @@ fn conflict_dtos(state: &DomainState, review: &Review) -> Vec<(UnitRef, UnitRef,
 
 /// The draw of the assignment, if made, with the secretariat's decision when it found none.
 fn draw_dto(state: &DomainState, review: &Review) -> Option<DrawDto> {
-    review.drawn.as_ref().map(|(d, index)| DrawDto {
+    let (d, index) = review.drawn.as_ref()?;
+    let last_year = members_last_year(state, review);
+    Some(DrawDto {
         index: *index,
         seed: d.seed.clone(),
         missing: d.missing.iter().map(|x| unit_ref(state, x)).collect(),
@@ -685,11 +687,11 @@ fn draw_dto(state: &DomainState, review: &Review) -> Option<DrawDto> {
                 .collect(),
             None => Vec::new(),
         },
-        last_year: members_last_year(state, review)
+        last_year: last_year
             .iter()
             .map(|p| (unit_ref(state, &p.inspector), unit_ref(state, &p.inspected)))
             .collect(),
-        last_year_carried_from: members_last_year(state, review)
+        last_year_carried_from: last_year
             .iter()
             .map(|p| carried_from(state, review, p))
             .collect(),
