@@ -102,6 +102,16 @@ pub enum DomainError {
         year: i32,
         covenant: String,
     },
+    #[error("covenant {covenant} of cluster {cluster} for {year} is in force: its members change only by succession, members that ceased during the year ({ceased}) replaced by units they went into ({successors})")]
+    MembershipSuccessionOnly {
+        cluster: String,
+        year: i32,
+        covenant: String,
+        ceased: String,
+        successors: String,
+    },
+    #[error("the year-end review of cluster {cluster} for {year} is open: its members can no longer change")]
+    MembershipReviewOpen { cluster: String, year: i32 },
     #[error("the year-end results of cluster {cluster} for {year} are locked: its head and deputy can no longer change")]
     LeadershipLocked { cluster: String, year: i32 },
     #[error("unit {0} is a ministry: it oversees clusters and cannot be a member of one")]
@@ -330,6 +340,8 @@ impl DomainError {
             NoClusterYear { .. } => "no_cluster_year",
             HeadIsDeputy => "head_is_deputy",
             MembershipSigned { .. } => "membership_signed",
+            MembershipSuccessionOnly { .. } => "membership_succession_only",
+            MembershipReviewOpen { .. } => "membership_review_open",
             LeadershipLocked { .. } => "leadership_locked",
             MinistryNotMember(_) => "ministry_not_member",
             MemberKinds { .. } => "member_kinds",

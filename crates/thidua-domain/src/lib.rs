@@ -28,6 +28,7 @@ pub mod org;
 pub mod parallel;
 pub mod progress;
 pub mod state;
+pub mod succession;
 pub mod synth;
 pub mod target;
 pub mod text;

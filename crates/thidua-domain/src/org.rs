@@ -784,7 +784,8 @@ impl State {
         Ok(())
     }
 
-    /// A cluster's members for a year: valid members, unchanged once a covenant fixes them.
+    /// A cluster's members for a year: valid members, unchanged once a covenant fixes them but
+    /// for a succession.
     fn apply_cluster_year_set(
         &mut self,
         cluster: &ClusterId,
@@ -794,8 +795,24 @@ impl State {
         self.cluster(cluster)?;
         self.check_members(cluster.as_str(), year, members)?;
         self.check_membership_open(cluster, year, members)?;
+        let unchanged = self.members(cluster, year).is_ok_and(|m| {
+            m.iter().collect::<BTreeSet<_>>() == members.iter().collect::<BTreeSet<_>>()
+        });
+        let succession = !unchanged && self.membership_signed(cluster, year).is_some();
         let c = self.clusters.get_mut(cluster).expect("checked above");
-        c.years.entry(year).or_default().members = members.to_vec();
+        let entry = c.years.entry(year).or_default();
+        entry.members = members.to_vec();
+        if succession {
+            // A position held by a member that ceased falls vacant (crate::succession).
+            let gone =
+                |p: &Option<Leadership>| p.as_ref().is_some_and(|l| !members.contains(&l.unit));
+            if gone(&entry.head) {
+                entry.head = None;
+            }
+            if gone(&entry.deputy) {
+                entry.deputy = None;
+            }
+        }
         Ok(())
     }
 
@@ -900,8 +917,9 @@ impl State {
         Ok(())
     }
 
-    /// A year's members stay as they are once its covenant is signed: in force, or signed by
-    /// anyone in its latest version (a new draft version reopens them).
+    /// A year's members stay as they are once its covenant is signed (in force, or signed by
+    /// anyone in its latest version: a new draft version reopens them), but for a succession
+    /// ([`crate::succession`]).
     fn check_membership_open(
         &self,
         cluster: &crate::ids::ClusterId,
@@ -914,11 +932,7 @@ impl State {
             return Ok(());
         }
         match self.membership_signed(cluster, year) {
-            Some(c) => Err(DomainError::MembershipSigned {
-                cluster: cluster.to_string(),
-                year,
-                covenant: c.id.to_string(),
-            }),
+            Some(c) => self.check_succession(c, members),
             None => Ok(()),
         }
     }

@@ -86,6 +86,7 @@ pub fn decide(
             record_sample,
             acknowledge_missing_figures,
         } => {
+            rules::no_member_ceased(state, &covenant)?;
             rules::figures_acknowledged(state, &covenant, acknowledge_missing_figures)?;
             let opened = open(
                 covenant,

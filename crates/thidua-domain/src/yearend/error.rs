@@ -134,6 +134,7 @@ pub const CODES: &[&str] = &[
     "yearend_beacon_too_early",
     "yearend_beacon_invalid",
     "yearend_too_few_members",
+    "yearend_member_ceased",
     "yearend_deadlines_order",
     "yearend_deadline_in_past",
     "yearend_deadline_unchanged",

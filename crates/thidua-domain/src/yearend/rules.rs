@@ -138,6 +138,36 @@ pub fn describe_missing(state: &State, missing: &[(UnitId, Vec<String>)]) -> Str
         .join("; ")
 }
 
+/// The review opens over members that last the year: a member that ceased during it (by a
+/// lineage change recorded after the covenant was signed) is first replaced by the units it went
+/// into ([`crate::succession`]). Refused otherwise, naming them, the day each ceased, and their
+/// successors.
+pub fn no_member_ceased(state: &State, covenant: &CovenantId) -> Result<(), DomainError> {
+    let c = state.covenant(covenant)?;
+    let ceased = state.ceased_members(&c.cluster, c.year);
+    if ceased.is_empty() {
+        return Ok(());
+    }
+    let units: Vec<String> = ceased
+        .iter()
+        .map(|m| format!("{} ({})", named(state, &m.unit), m.date.format("%d/%m/%Y")))
+        .collect();
+    let mut successors: Vec<String> = ceased
+        .iter()
+        .flat_map(|m| &m.successors)
+        .map(|u| named(state, u))
+        .collect();
+    successors.dedup();
+    let (units, successors) = (units.join(", "), successors.join(", "));
+    Err(refuse_with(
+        "yearend_member_ceased",
+        format!(
+            "members ceased during the year: {units}; replace them in the year's membership by the units they went into ({successors}) first"
+        ),
+        vec![("units", units), ("successors", successors)],
+    ))
+}
+
 /// Opening with members lacking approved figures needs `acknowledge_missing_figures`: refused
 /// otherwise, naming the members and their windows.
 pub fn figures_acknowledged(

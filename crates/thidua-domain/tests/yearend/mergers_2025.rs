@@ -259,3 +259,99 @@ fn the_year_after_year_flag_follows_the_2025_mergers() {
         ]
     );
 }
+
+/// Cluster 12 signs its 2025 covenant on 26/03/2025 with its five provinces (Kiên Giang the
+/// head, An Giang the deputy) and the mergers of 01/07/2025 are recorded after. The covenant
+/// stays in force; the review does not open over members that ceased (naming them, the day and
+/// their successors); the signed membership changes only by succession — not a member that
+/// lasts the year taken out, not a ceased one kept. Once An Giang, Cà Mau and Cần Thơ are the
+/// members, the head's seat held by Kiên Giang is vacant, the review opens and draws among the
+/// three alone, the members change no more, and replaying the log gives the same state.
+#[test]
+fn a_covenant_signed_before_the_mergers_is_carried_on_by_their_successors() {
+    use thidua_domain::model::{LeadershipMethod, LeadershipPosition};
+    let mut w = provinces();
+    let sys = Actor::System;
+    sign_judged(&mut w, &gu(2025), 2025, &MEMBERS_2024);
+    for (position, unit) in [
+        (LeadershipPosition::Head, "ca-kg"),
+        (LeadershipPosition::Deputy, "ca-ag"),
+    ] {
+        w.ok(
+            &sys,
+            Command::SetClusterLeadership {
+                cluster: cum(),
+                year: 2025,
+                position,
+                unit: u(unit),
+                method: LeadershipMethod::Assigned,
+                decision: t("Quyết định số 01/QĐ-BCA"),
+            },
+        );
+    }
+    merge_2025(&mut w);
+    assert!(w.state.covenants[&gu(2025)].in_force().is_some());
+    let open = ye(YearEndCommand::Open {
+        covenant: gu(2025),
+        dossier_deadline: d(2025, 12, 20),
+        commit_deadline: d(2025, 12, 22),
+        reveal_deadline: None,
+        response_deadline: d(2026, 1, 5),
+        inspectors: 1,
+        record_sample: 0,
+        acknowledge_missing_figures: false,
+    });
+    let refused = w.run_at(ms(2025, 12, 1), &sys, open).unwrap_err();
+    let DomainError::YearEnd(e) = &refused else {
+        panic!("{refused:?}");
+    };
+    assert_eq!(e.code, "yearend_member_ceased");
+    assert_eq!(
+        e.arg("units"),
+        Some(
+            "Công an tỉnh Kiên Giang (01/07/2025), Công an tỉnh Hậu Giang (01/07/2025), \
+             Công an tỉnh Bạc Liêu (01/07/2025)"
+        )
+    );
+    assert_eq!(
+        e.arg("successors"),
+        Some("Công an tỉnh An Giang, Công an thành phố Cần Thơ, Công an tỉnh Cà Mau")
+    );
+    assert_eq!(
+        w.state.succeeded_members(&cum(), 2025),
+        Some(MEMBERS_2025.map(u).to_vec())
+    );
+    let set = |members: &[&str]| Command::SetClusterYear {
+        cluster: cum(),
+        year: 2025,
+        members: members.iter().map(|x| u(x)).collect(),
+    };
+    assert_eq!(
+        w.err(&sys, set(&["ca-ag", "ca-ct"])),
+        "membership_succession_only",
+        "Cà Mau lasts the year"
+    );
+    assert_eq!(
+        w.err(&sys, set(&["ca-ag", "ca-cm", "ca-ct", "ca-kg"])),
+        "unit_dissolved",
+        "Kiên Giang ceased during the year"
+    );
+    w.ok(&sys, set(&MEMBERS_2025));
+    let year = &w.state.clusters[&cum()].years[&2025];
+    assert!(year.head.is_none(), "Kiên Giang's seat is vacant");
+    assert_eq!(year.deputy.as_ref().map(|l| l.unit.as_str()), Some("ca-ag"));
+    let in_force = w.state.covenants[&gu(2025)].in_force().unwrap();
+    assert_eq!(in_force.members, MEMBERS_2024.map(u), "signed by the five");
+    assert_eq!(w.state.succeeded_members(&cum(), 2025), None);
+    judged_review_drawn(&mut w, &gu(2025), 2025, 1);
+    no_ceased_unit_in_2025(&w);
+    assert_eq!(
+        w.err(&sys, set(&["ca-ag", "ca-cm"])),
+        "membership_review_open"
+    );
+    let mut replayed = State::default();
+    for event in &w.events {
+        replayed.apply(event).unwrap();
+    }
+    assert_eq!(replayed, w.state);
+}

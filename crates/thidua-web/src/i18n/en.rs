@@ -116,6 +116,7 @@ pub static STRINGS: Strings = Strings {
     parent: "Parent unit",
     unit_parent_help: "Ministry departments and provincial police: choose the Ministry. Commune and ward police: choose their provincial police. The Ministry: leave empty.",
     unit_no_parent: "— None (top level)",
+    succession_due: "The {year} covenant is signed, but {units} ceased during the year in a reorganisation; their successors: {successors}. The year's members now change only by succession: take out the units that ceased and take in their successors (ticked below). A head's or deputy's seat held by a unit taken out falls vacant and is recorded again; the covenant stays in force with its signatures.",
     members_one_kind: "A cluster's members in a year are units of one kind: choose within one group.",
     established: "Established",
     dissolved: "Dissolved",
@@ -701,6 +702,12 @@ pub fn error(code: &str) -> &'static str {
         "witness_quorum" => "The cosignatures needed must be from 1 to the number of witness units chosen.",
         "holidays_unchanged" => "The year's public holidays are already declared exactly so: nothing changed to record.",
         "head_is_deputy" => "The head and the deputy must be different units.",
+        "membership_succession_only" => {
+            "The year's covenant is in force: its members change only by succession — take out the units that ceased during the year and take in only their successors."
+        }
+        "membership_review_open" => {
+            "The cluster's year-end review is open, so the year's members can no longer change."
+        }
         "membership_signed" => {
             "The year's covenant has signatures, so the cluster's members can no longer change; \
              to correct them, supersede the draft with a new version first."

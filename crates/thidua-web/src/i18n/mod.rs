@@ -342,6 +342,8 @@ pub struct Strings {
     /// The parent list's first choice: no parent.
     pub unit_no_parent: &'static str,
     /// Above the membership form's groups of units, while a cluster has no members yet.
+    /// A signed year whose members ceased during it: `{year}`, `{units}`, `{successors}`.
+    pub succession_due: &'static str,
     pub members_one_kind: &'static str,
     pub established: &'static str,
     pub dissolved: &'static str,
@@ -1019,6 +1021,8 @@ mod tests {
             "no_cluster_year",
             "head_is_deputy",
             "membership_signed",
+            "membership_succession_only",
+            "membership_review_open",
             "leadership_locked",
             "ministry_not_member",
             "member_kinds",

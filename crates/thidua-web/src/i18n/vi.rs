@@ -116,6 +116,7 @@ pub static STRINGS: Strings = Strings {
     parent: "Đơn vị cấp trên",
     unit_parent_help: "Đơn vị thuộc Bộ và công an tỉnh, thành phố: chọn Bộ. Công an xã, phường: chọn công an tỉnh, thành phố quản lý. Bộ: để trống.",
     unit_no_parent: "— Không có (cấp cao nhất)",
+    succession_due: "Giao ước năm {year} đã ký, nhưng trong năm {units} đã ngừng hoạt động do sắp xếp đơn vị; đơn vị kế thừa: {successors}. Thành viên của năm chỉ được đổi theo kế thừa: bỏ các đơn vị đã ngừng hoạt động, thêm đơn vị kế thừa của chúng (đã đánh dấu sẵn dưới đây). Ghế cụm trưởng, cụm phó của đơn vị bị bỏ sẽ để trống, cần ghi lại; giao ước vẫn có hiệu lực với chữ ký đã có.",
     members_one_kind: "Thành viên của cụm trong một năm cùng một loại đơn vị: chọn trong một nhóm.",
     established: "Ngày thành lập",
     dissolved: "Ngày chấm dứt",
@@ -700,6 +701,12 @@ pub fn error(code: &str) -> &'static str {
         "witness_quorum" => "Số chữ ký cần có phải từ 1 đến số đơn vị nhân chứng đã chọn.",
         "holidays_unchanged" => "Ngày nghỉ lễ của năm này đã được khai báo đúng như vậy: không có gì thay đổi để ghi.",
         "head_is_deputy" => "Cụm trưởng và cụm phó phải là hai đơn vị khác nhau.",
+        "membership_succession_only" => {
+            "Giao ước của năm đã có hiệu lực: thành viên chỉ đổi theo kế thừa — bỏ các đơn vị đã ngừng hoạt động trong năm và chỉ thêm đơn vị kế thừa của chúng."
+        }
+        "membership_review_open" => {
+            "Việc đánh giá cuối năm của cụm đã mở nên không đổi được thành viên của năm."
+        }
         "membership_signed" => {
             "Giao ước của năm này đã có chữ ký nên không đổi được thành viên cụm; muốn sửa, hãy \
              lập phiên bản dự thảo mới trước."

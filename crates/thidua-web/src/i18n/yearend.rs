@@ -791,6 +791,10 @@ pub fn error(lang: Lang, code: &str) -> Option<&'static str> {
             "Chưa khoá được điểm: còn đơn vị không tính được tổng điểm (thiếu số liệu đã duyệt).",
             "The scores cannot be locked: some units' totals cannot be computed (approved figures missing).",
         ),
+        "yearend_member_ceased" => (
+            "Chưa mở được đánh giá cuối năm: có thành viên đã ngừng hoạt động trong năm. Hãy đổi thành viên của năm sang đơn vị kế thừa trước (trang cụm).",
+            "The year-end review cannot open: members ceased during the year. Replace them by their successors in the year's membership first (the cluster page).",
+        ),
         "yearend_too_few_members" => (
             "Mỗi đơn vị được 2 đơn vị chấm chéo chỉ khi cụm có ít nhất 5 đơn vị.",
             "Two inspectors per unit need at least 5 units in the cluster.",
@@ -988,6 +992,10 @@ fn specific(lang: Lang, code: &str) -> Option<&'static str> {
         "yearend_scores_uncomputable" => (
             "Chưa khoá được điểm: không tính được tổng điểm của {units}. Hãy để các đơn vị nộp và lãnh đạo duyệt đủ số liệu các kỳ còn thiếu (trang Số liệu), rồi khoá điểm.",
             "The scores cannot be locked: the totals of {units} cannot be computed. Have the units submit and their leaders approve the missing windows' figures (the Figures page), then lock.",
+        ),
+        "yearend_member_ceased" => (
+            "Chưa mở được đánh giá cuối năm: {units} đã ngừng hoạt động trong năm. Hãy đổi thành viên của năm sang đơn vị kế thừa ({successors}) trên trang cụm trước.",
+            "The year-end review cannot open: {units} ceased during the year. Replace them in the year's membership by their successors ({successors}) on the cluster page first.",
         ),
         "yearend_too_few_members" => (
             "Mỗi đơn vị được 2 đơn vị chấm chéo chỉ khi cụm có ít nhất {min} đơn vị; cụm có {count} đơn vị: chọn 1.",

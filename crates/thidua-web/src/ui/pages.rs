@@ -378,6 +378,9 @@ struct ClusterPage {
     model: Option<(String, i32)>,
     /// Why the shown year's members can no longer change (its covenant has signatures).
     members_signed: Option<&'static str>,
+    /// Members of the shown year ceased during it after the signature: the sentence that names
+    /// them and their successors (the form then offers the succession, ticked).
+    succession: Option<String>,
     docs: super::documents::DocsSection,
     votes: super::votes::manage::VotesSection,
     errors: super::admin::FieldErrors,
@@ -532,6 +535,11 @@ pub fn cluster_page(
         Err(e) => return viewer_error(viewer, e),
     };
     let can_manage = viewer.scope.manages(&id);
+    let succession = c
+        .year
+        .filter(|_| can_manage)
+        .and_then(|y| succession_due(&state, viewer.lang, &id, y));
+    let ticked = ticked.or_else(|| succession.as_ref().map(|(_, proposed)| proposed.clone()));
     let units = if can_manage {
         membership_choices(&state, viewer, &id, &c, ticked.as_deref())
     } else {
@@ -546,8 +554,11 @@ pub fn cluster_page(
         .and_then(|y| model_covenant(&state, &id, y));
     let members_signed = c
         .year
-        .filter(|y| can_manage && state.membership_signed(&id, *y).is_some())
+        .filter(|y| {
+            can_manage && succession.is_none() && state.membership_signed(&id, *y).is_some()
+        })
         .map(|_| viewer.lang.error("membership_signed"));
+    let succession = succession.map(|(sentence, _)| sentence);
     let status = if errors.is_empty() && issue_failure.is_none() {
         StatusCode::OK
     } else {
@@ -572,12 +583,55 @@ pub fn cluster_page(
         needs_covenant,
         model,
         members_signed,
+        succession,
         errors,
         saved,
         typed,
     });
     *res.status_mut() = status;
     res
+}
+
+/// When members of a signed `year` ceased during it and the year-end review is not open
+/// ([`thidua_domain::succession`]): the sentence naming them (the day each ceased) and their
+/// successors, and the membership the succession gives.
+fn succession_due(
+    state: &thidua_domain::State,
+    lang: crate::i18n::Lang,
+    id: &ClusterId,
+    year: i32,
+) -> Option<(String, Vec<UnitId>)> {
+    let covenant = state.membership_signed(id, year)?;
+    if covenant.in_force().is_none() || state.yearend.reviews.contains_key(&covenant.id) {
+        return None;
+    }
+    let proposed = state.succeeded_members(id, year)?;
+    let ceased = state.ceased_members(id, year);
+    let name = |u: &UnitId| {
+        state
+            .units
+            .get(u)
+            .map_or_else(|| u.to_string(), |x| x.name.to_string())
+    };
+    let units: Vec<String> = ceased
+        .iter()
+        .map(|m| format!("{} ({})", name(&m.unit), crate::format::date(&m.date)))
+        .collect();
+    let mut successors: Vec<String> = ceased
+        .iter()
+        .flat_map(|m| &m.successors)
+        .map(name)
+        .collect();
+    successors.dedup();
+    let sentence = crate::i18n::fill(
+        lang.strings().succession_due,
+        &[
+            ("year", year.to_string()),
+            ("units", units.join(", ")),
+            ("successors", successors.join(", ")),
+        ],
+    );
+    Some((sentence, proposed))
 }
 
 /// The membership form's choices, grouped by kind: units that may be members and exist at the

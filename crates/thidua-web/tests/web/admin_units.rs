@@ -29,6 +29,7 @@ scenarios!(
     admin_unit_form_keeps_what_was_typed,
     admin_cluster_members_of_one_kind,
     a_mistaken_merger_is_withdrawn_from_the_unit_page,
+    a_signed_year_whose_member_merged_away_is_carried_on_by_its_successor,
 );
 
 /// The text of the element whose id is `id` (up to its closing tag), or "" when none has it.
@@ -666,4 +667,129 @@ fn a_mistaken_merger_is_withdrawn_from_the_unit_page(app: &TestApp) {
     );
     assert_eq!(api.status, 422, "{}", api.body);
     assert!(api.body.contains("lineage_relied_upon"), "{}", api.body);
+}
+
+/// Cluster 12's 2026 covenant is signed by An Giang, Cà Mau and Cần Thơ; a merger of Cà Mau
+/// into Cần Thơ on 01/09/2026 is recorded after. The secretariat's cluster page says who ceased,
+/// since when, and who succeeds it, and offers the succession ticked (Cà Mau out); keeping Cà
+/// Mau, or taking out An Giang, is refused beside the members with why; the succession is
+/// saved, after which the members are fixed as signed again and the notice is gone.
+fn a_signed_year_whose_member_merged_away_is_carried_on_by_its_successor(app: &TestApp) {
+    use thidua_domain::model::{LineageChange, LineageKind};
+    use thidua_domain::{Actor, ClusterId, Command, CovenantId, MovementId, Text, UnitId};
+    let unit = |x: &str| UnitId::parse(x).unwrap();
+    let text = |x: &str| Text::parse("t", x, 500).unwrap();
+    let (cluster, covenant) = (
+        ClusterId::parse("cum-12").unwrap(),
+        CovenantId::parse("gu-12-2026").unwrap(),
+    );
+    let movement = MovementId::parse("vi-an-ninh-2026").unwrap();
+    let members = ["ca-ag", "ca-cm", "ca-ct"];
+    let setup = vec![
+        Command::SetClusterYear {
+            cluster: cluster.clone(),
+            year: 2026,
+            members: members.map(unit).to_vec(),
+        },
+        Command::CreateMovement {
+            movement: movement.clone(),
+            name: text("Vì an ninh Tổ quốc"),
+            year: 2026,
+            plan_ref: text("12/KH-BCA"),
+            slogan: None,
+            calendar: thidua_domain::calendar::default_calendar(2026),
+        },
+        Command::DraftCovenant {
+            covenant: covenant.clone(),
+            movement,
+            cluster,
+            content: super::support::content_of_year(2026, "Giao ước thi đua năm 2026"),
+        },
+    ];
+    app.service.execute_all(&Actor::System, setup).unwrap();
+    let hash = app.service.read().covenants[&covenant]
+        .latest()
+        .hash
+        .clone();
+    let mut signed: Vec<Command> = members
+        .iter()
+        .map(|m| Command::SignCovenant {
+            covenant: covenant.clone(),
+            version: 1,
+            unit: unit(m),
+            hash: hash.clone(),
+        })
+        .collect();
+    signed.push(Command::RecordLineage {
+        change: LineageChange {
+            kind: LineageKind::Merge,
+            predecessors: ["ca-cm", "ca-ct"].map(unit).to_vec(),
+            successors: vec![unit("ca-ct")],
+            effective: chrono::NaiveDate::from_ymd_opt(2026, 9, 1).unwrap(),
+            decision: text("Nghị quyết 9/2026"),
+        },
+    });
+    app.service.execute_all(&Actor::System, signed).unwrap();
+
+    let sec = signed_in(app, "thuky12");
+    let page = sec.get("/clusters/cum-12?year=2026");
+    assert_eq!(page.status, 200);
+    let notice = element(&page, "members-succession");
+    assert!(
+        notice.contains("Công an tỉnh Cà Mau (01/09/2026)")
+            && notice.contains("đơn vị kế thừa: Công an thành phố Cần Thơ"),
+        "{notice}"
+    );
+    assert_eq!(element(&page, "members-signed"), "");
+    let form = &page.body[page.body.find("id=\"mm-units\"").expect("the form")..];
+    let form = &form[..form.find("</form>").unwrap()];
+    for (id, ticked) in [("ca-ag", true), ("ca-ct", true), ("ca-cm", false)] {
+        let at = form.find(&format!("name=\"m_{id}\"")).expect(id);
+        let tag = &form[at..at + form[at..].find('>').unwrap()];
+        assert_eq!(tag.contains("checked"), ticked, "{id}: {tag}");
+    }
+    assert!(form.contains("id=\"members-save\""), "{form}");
+
+    let post = |ticked: &[&str]| {
+        let csrf = sec.get("/clusters/cum-12?year=2026").csrf();
+        let mut fields = vec![
+            ("csrf".to_owned(), csrf),
+            ("year".to_owned(), "2026".to_owned()),
+        ];
+        fields.extend(ticked.iter().map(|m| (format!("m_{m}"), "1".to_owned())));
+        let fields: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        sec.post_form("/clusters/cum-12/members", &fields)
+    };
+    let size = app.service.read().size;
+    let kept = post(&members);
+    assert_eq!(kept.status, 422, "{}", kept.body);
+    let said = super::support::without_tags(&element(&kept, "members-members-error"));
+    assert!(
+        said.contains("Công an tỉnh Cà Mau không còn tồn tại từ ngày 01/09/2026"),
+        "{said}"
+    );
+    let lasting = post(&["ca-ct"]);
+    assert_eq!(lasting.status, 422, "{}", lasting.body);
+    let said = super::support::without_tags(&element(&lasting, "members-members-error"));
+    assert!(said.contains("thành viên chỉ đổi theo kế thừa"), "{said}");
+    assert_eq!(
+        app.service.read().size,
+        size,
+        "a refused form records nothing"
+    );
+
+    let r = post(&["ca-ag", "ca-ct"]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let state = app.service.read();
+    let now = state
+        .members(&ClusterId::parse("cum-12").unwrap(), 2026)
+        .unwrap();
+    assert_eq!(now, ["ca-ag", "ca-ct"].map(unit));
+    drop(state);
+    let page = sec.get("/clusters/cum-12?year=2026");
+    assert_eq!(element(&page, "members-succession"), "");
+    assert!(element(&page, "members-signed").contains("đã có chữ ký"));
 }

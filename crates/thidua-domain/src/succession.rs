@@ -1,0 +1,156 @@
+//! Succession in a signed year: what a cluster's year does when one of its members ceases during
+//! it, merged or split by a lineage change recorded after the covenant was signed (the 2025
+//! case: Cluster 12 signed with Kiên Giang, Hậu Giang and Bạc Liêu, which ceased on 01/07/2025).
+//!
+//! The covenant stays in force: the units a member went into take its seat and its
+//! undertakings, and their figures already add up their predecessors' ([`crate::figures`]). The
+//! year's membership, fixed by the signatures, may then change in one way only: members that
+//! ceased during the year are taken out, and units they went into (and nothing else) are taken
+//! in. A position (head, deputy) held by a member taken out falls vacant, for the secretariat
+//! to record anew. Once the year-end review is open the members no longer change, and the review
+//! cannot open while a member has ceased during the year.
+
+use chrono::NaiveDate;
+
+use crate::error::DomainError;
+use crate::ids::{ClusterId, UnitId};
+use crate::org::year_bounds;
+use crate::state::State;
+
+/// A member of a cluster's year that ceased during it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CeasedMember {
+    pub unit: UnitId,
+    /// The day it ceased to exist.
+    pub date: NaiveDate,
+    /// The units that answer for it at the year's end (followed through later changes of the
+    /// same year), in id order.
+    pub successors: Vec<UnitId>,
+}
+
+impl State {
+    /// The members of `cluster`'s `year` that cease during the reporting year (15/12 of the year
+    /// before to 14/12), in the members' order.
+    pub fn ceased_members(&self, cluster: &ClusterId, year: i32) -> Vec<CeasedMember> {
+        let (start, end) = year_bounds(year);
+        let members = self.members(cluster, year).unwrap_or(&[]);
+        members
+            .iter()
+            .filter_map(|m| {
+                let date = self
+                    .units
+                    .get(m)?
+                    .dissolved
+                    .filter(|d| start < *d && *d <= end)?;
+                Some(CeasedMember {
+                    unit: m.clone(),
+                    date,
+                    successors: self.successors_at(m, end),
+                })
+            })
+            .collect()
+    }
+
+    /// The units that answer for `unit` on `date`: the units it went into, followed through
+    /// every later change effective by then, those that exist on `date`.
+    pub fn successors_at(&self, unit: &UnitId, date: NaiveDate) -> Vec<UnitId> {
+        let mut seen = vec![unit.clone()];
+        let mut i = 0;
+        while i < seen.len() {
+            for s in self.successors(&seen[i].clone(), date) {
+                if !seen.contains(&s) {
+                    seen.push(s);
+                }
+            }
+            i += 1;
+        }
+        let mut out: Vec<UnitId> = seen
+            .into_iter()
+            .skip(1)
+            .filter(|u| self.units.get(u).is_some_and(|x| x.active_on(date)))
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// The membership a succession gives `cluster`'s `year`: the members that last the year,
+    /// then the units the others went into that may join this cluster (existing at the year's
+    /// end, of the members' kind), each once; `None` when no member ceased during the year.
+    pub fn succeeded_members(&self, cluster: &ClusterId, year: i32) -> Option<Vec<UnitId>> {
+        let ceased = self.ceased_members(cluster, year);
+        if ceased.is_empty() {
+            return None;
+        }
+        let kind = self.cluster_member_kind(cluster, year);
+        let mut out: Vec<UnitId> = self
+            .members(cluster, year)
+            .unwrap_or(&[])
+            .iter()
+            .filter(|m| ceased.iter().all(|c| &c.unit != *m))
+            .cloned()
+            .collect();
+        for s in ceased.iter().flat_map(|c| &c.successors) {
+            let joins = self
+                .units
+                .get(s)
+                .is_some_and(|u| u.may_join_clusters() && kind.is_none_or(|k| u.kind == k));
+            if joins && !out.contains(s) {
+                out.push(s.clone());
+            }
+        }
+        out.sort();
+        Some(out)
+    }
+
+    /// A change of a signed year's membership to `members` is a succession: it takes out only
+    /// members that ceased during the year (at least one) and takes in only units they went
+    /// into; the year-end review is not open.
+    pub(crate) fn check_succession(
+        &self,
+        covenant: &crate::state::Covenant,
+        members: &[UnitId],
+    ) -> Result<(), DomainError> {
+        let (cluster, year) = (&covenant.cluster, covenant.year);
+        if self.yearend.reviews.contains_key(&covenant.id) {
+            return Err(DomainError::MembershipReviewOpen {
+                cluster: cluster.to_string(),
+                year,
+            });
+        }
+        let current = self.members(cluster, year)?;
+        let ceased = self.ceased_members(cluster, year);
+        let removed: Vec<&UnitId> = current.iter().filter(|m| !members.contains(m)).collect();
+        let was_ceased = |u: &UnitId| ceased.iter().find(|c| &c.unit == u);
+        let removes_ceased_only =
+            !removed.is_empty() && removed.iter().all(|r| was_ceased(r).is_some());
+        let takes_successors_only = members.iter().filter(|m| !current.contains(m)).all(|a| {
+            removed
+                .iter()
+                .filter_map(|r| was_ceased(r))
+                .any(|c| c.successors.contains(a))
+        });
+        if removes_ceased_only && takes_successors_only && covenant.in_force().is_some() {
+            return Ok(());
+        }
+        let join = |list: Vec<&UnitId>| {
+            let mut names: Vec<String> = list.iter().map(|u| u.to_string()).collect();
+            names.dedup();
+            names.join(", ")
+        };
+        // A draft signed by some (not yet in force) is superseded, not succeeded.
+        match ceased.is_empty() || covenant.in_force().is_none() {
+            true => Err(DomainError::MembershipSigned {
+                cluster: cluster.to_string(),
+                year,
+                covenant: covenant.id.to_string(),
+            }),
+            false => Err(DomainError::MembershipSuccessionOnly {
+                cluster: cluster.to_string(),
+                year,
+                covenant: covenant.id.to_string(),
+                ceased: join(ceased.iter().map(|c| &c.unit).collect()),
+                successors: join(ceased.iter().flat_map(|c| &c.successors).collect()),
+            }),
+        }
+    }
+}
