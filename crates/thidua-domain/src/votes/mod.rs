@@ -195,8 +195,8 @@ pub fn elected(election: &Election) -> Vec<UnitId> {
         .collect()
 }
 
-/// A head or deputy recorded as elected must be one the cluster's counted vote elected, where
-/// the cluster voted in the system.
+/// A head or deputy recorded as elected must be one the cluster's counted vote elected, or a
+/// unit it went into by the end of the year, where the cluster voted in the system.
 pub fn check_elected_leader(
     state: &State,
     cluster: &ClusterId,
@@ -204,8 +204,11 @@ pub fn check_elected_leader(
     position: LeadershipPosition,
     unit: &UnitId,
 ) -> Result<(), DomainError> {
+    // A unit elected that has since gone into others (the 2025 mergers) is answered for by them.
+    let end = crate::org::year_bounds(year).1;
+    let answers_for = |e: &UnitId| e == unit || state.successors_at(e, end).contains(unit);
     match elected_leaders(state, cluster, year, position) {
-        Some(elected) if !elected.contains(unit) => Err(apply::refused(
+        Some(elected) if !elected.iter().any(answers_for) => Err(apply::refused(
             "leadership_not_elected",
             format!(
                 "the counted vote of {} elected {}, not {unit}",

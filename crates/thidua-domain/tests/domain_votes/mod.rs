@@ -1122,6 +1122,52 @@ fn a_head_recorded_as_elected_is_the_one_the_vote_elected() {
     v.w.ok(&Actor::System, head("ca-kg", LeadershipMethod::Assigned));
 }
 
+/// The unit elected head for 2025 (An Giang) merges on 01/07/2025 into Kiên Giang (in this
+/// world): Kiên Giang, the unit that answers for it, is recorded as the elected head; Hậu
+/// Giang, which the vote did not elect and which absorbed nothing of it, is not.
+#[test]
+fn the_unit_an_elected_head_merged_into_holds_its_seat() {
+    let mut v = election_for(AwardKind::Head, Fraction { num: 2, den: 3 });
+    for i in 0..3 {
+        let b = v.ballot(i, 1, Selection::Approve(vec![1]));
+        v.cast(i, 1, b).unwrap();
+    }
+    v.close(1);
+    v.decrypt(0, 1).unwrap();
+    v.decrypt(1, 1).unwrap();
+    let e = &v.w.state.elections[&el()];
+    assert_eq!(outcome(e, &e.rounds[0]).unwrap().elected, vec![u("ca-ag")]);
+    let change = thidua_domain::model::LineageChange {
+        kind: thidua_domain::model::LineageKind::Merge,
+        predecessors: vec![u("ca-ag"), u("ca-kg")],
+        successors: vec![u("ca-kg")],
+        effective: chrono::NaiveDate::from_ymd_opt(2025, 7, 1).unwrap(),
+        decision: t("Nghị quyết số 202/2025/QH15"),
+    };
+    v.w.ok(&Actor::System, Command::RecordLineage { change });
+    v.w.ok(
+        &Actor::System,
+        Command::SetClusterYear {
+            cluster: cum(),
+            year: 2025,
+            members: vec![u("ca-hg"), u("ca-kg")],
+        },
+    );
+    let head = |unit: &str| Command::SetClusterLeadership {
+        cluster: cum(),
+        year: 2025,
+        position: LeadershipPosition::Head,
+        unit: u(unit),
+        method: LeadershipMethod::Elected,
+        decision: t("Biên bản kiểm phiếu bầu cụm trưởng"),
+    };
+    assert_eq!(
+        v.w.err(&Actor::System, head("ca-hg")),
+        "leadership_not_elected"
+    );
+    v.w.ok(&Actor::System, head("ca-kg"));
+}
+
 /// Records `count` for round 1 as the secretariat and confirms it by the leaders of ca-kg and
 /// ca-hg.
 fn record_and_confirm(v: &mut Vote, count: PaperCount) {
