@@ -259,11 +259,12 @@ pub fn dossier_computable(
 }
 
 /// Who of `unit`'s lineage lacks approved figures of an earlier year its scores compare with
-/// (the year before the covenant's, the targets' baseline years): `Name, Name (year)` per year,
-/// in year order. A merged unit's predecessors as [`State::earlier_missing_through`] names
-/// them; a unit without predecessors when it has no approved figure of that year.
+/// (the year before the covenant's, the targets' baseline years), and for which months:
+/// `Name (07–12/2024)` per unit and year, in year order. A merged unit's predecessors as
+/// [`State::earlier_missing`] names them window by window; a unit without predecessors for the
+/// windows it has no approved figure of.
 fn earlier_gaps(state: &State, covenant: &CovenantId, unit: &UnitId) -> Vec<String> {
-    let Ok(c) = state.covenant(covenant) else {
+    let (Ok(c), Ok(calendar)) = (state.covenant(covenant), state.calendar(covenant)) else {
         return Vec::new();
     };
     let mut years: BTreeSet<i32> = c
@@ -276,20 +277,59 @@ fn earlier_gaps(state: &State, covenant: &CovenantId, unit: &UnitId) -> Vec<Stri
         .collect();
     years.insert(c.year - 1);
     let merged = !state.earlier_sources(unit, c.year).is_empty();
-    years
-        .into_iter()
-        .filter_map(|y| {
-            let lacking = match merged {
-                true => state.earlier_missing_through(unit, covenant, y, 12),
-                false if state.figures.published_year(unit, y).is_empty() => vec![unit.clone()],
+    let mut out = Vec::new();
+    for y in years {
+        let mut lacking: Vec<(UnitId, Vec<u8>)> = Vec::new();
+        for r in calendar.reported() {
+            let key = r.window.key.as_str();
+            let parts = match merged {
+                true => state.earlier_missing(unit, covenant, y, key),
+                false
+                    if state
+                        .figures
+                        .report(unit, y, key)
+                        .and_then(|r| r.published())
+                        .is_none() =>
+                {
+                    vec![unit.clone()]
+                }
                 false => Vec::new(),
             };
-            (!lacking.is_empty()).then(|| {
-                let names: Vec<String> = lacking.iter().map(|u| named(state, u)).collect();
-                format!("{} ({y})", names.join(", "))
-            })
+            for part in parts {
+                match lacking.iter_mut().find(|(u, _)| *u == part) {
+                    Some((_, months)) => months.push(r.month),
+                    None => lacking.push((part, vec![r.month])),
+                }
+            }
+        }
+        out.extend(
+            lacking
+                .iter()
+                .map(|(u, months)| format!("{} ({}/{y})", named(state, u), month_runs(months))),
+        );
+    }
+    out
+}
+
+/// Months as runs, two digits each: `03, 07–12`.
+fn month_runs(months: &[u8]) -> String {
+    let mut sorted = months.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut runs: Vec<(u8, u8)> = Vec::new();
+    for m in sorted {
+        match runs.last_mut() {
+            Some((_, last)) if *last + 1 == m => *last = m,
+            _ => runs.push((m, m)),
+        }
+    }
+    runs.iter()
+        .map(|(a, b)| match a == b {
+            true => format!("{a:02}"),
+            false => format!("{a:02}–{b:02}"),
         })
-        .collect()
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// An inspector agrees only with a quantitative criterion whose value is computed (a criterion

@@ -361,3 +361,26 @@ fn a_score_out_of_range_names_the_criterion_and_its_maximum() {
         e.detail
     );
 }
+
+/// A dossier whose criteria compare with a 2023 that Hậu Giang reported only in part (March
+/// and July to December missing) is refused naming the unit and those months as runs.
+#[test]
+fn a_dossier_lacking_last_years_figures_names_the_months() {
+    let w = World::with_figures_lacking(None, Some(("ca-hg", &[3, 7, 8, 9, 10, 11, 12])));
+    let mut w = drawn_from(w, Some("ca-hg"), ms(2024, 12, 12));
+    let at = ms(2024, 12, 13);
+    w.run_at(at, &user("canbo.hg"), save("ca-hg", dossier("6", "4")))
+        .unwrap();
+    let submit = ye(YearEndCommand::SubmitDossier {
+        covenant: cov(),
+        unit: u("ca-hg"),
+        revision: 1,
+    });
+    let e = w.refusal_at(at, &leader_of("ca-hg"), submit);
+    assert_eq!(e.code, "yearend_criteria_uncomputable_earlier");
+    let hg = w.state.units[&u("ca-hg")].name.to_string();
+    assert_eq!(
+        e.arg("lacking"),
+        Some(format!("{hg} (03, 07–12/2023)").as_str())
+    );
+}

@@ -72,6 +72,15 @@ impl World {
     /// [`World::with_figures`], `missing`'s figures approved only for the months before the
     /// one given.
     fn with_figures_but(missing: Option<(&str, u32)>) -> World {
+        World::with_figures_lacking(missing, None)
+    }
+
+    /// [`World::with_figures_but`], `earlier`'s 2023 figures imported but for the months
+    /// given.
+    fn with_figures_lacking(
+        missing: Option<(&str, u32)>,
+        earlier: Option<(&str, &[u32])>,
+    ) -> World {
         let mut w = World::cluster_signed();
         let form = w.state.reporting_form(&cov()).unwrap();
         let elements: Vec<String> = form
@@ -85,12 +94,16 @@ impl World {
             .iter()
             .enumerate()
             .flat_map(|(i, unit)| {
-                (1..=12).map(move |m| HistoricalReport {
-                    unit: u(unit),
-                    year: 2023,
-                    window: format!("M{m:02}"),
-                    values: values(elements, i, 2023),
-                })
+                let lacked =
+                    move |m: &u32| earlier.is_some_and(|(x, ms)| x == *unit && ms.contains(m));
+                (1..=12)
+                    .filter(move |m| !lacked(m))
+                    .map(move |m| HistoricalReport {
+                        unit: u(unit),
+                        year: 2023,
+                        window: format!("M{m:02}"),
+                        values: values(elements, i, 2023),
+                    })
             })
             .collect();
         w.ok(

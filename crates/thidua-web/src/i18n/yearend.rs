@@ -1034,8 +1034,8 @@ fn specific(lang: Lang, code: &str) -> Option<&'static str> {
             "The dossier cannot be submitted: criteria {criteria} cannot be computed, approved figures missing for {windows}. Submit and approve those windows' figures (the Figures page), then submit the dossier.",
         ),
         "yearend_criteria_uncomputable_earlier" => (
-            "Chưa gửi được hồ sơ: các tiêu chí {criteria} không tính được vì thiếu số liệu được duyệt của năm trước để so sánh (cùng kỳ, năm gốc): {lacking}. Thư ký cụm nhập số liệu đã phê duyệt của các năm trước trên trang số liệu của giao ước; sau đó gửi lại hồ sơ.",
-            "The dossier cannot be submitted: criteria {criteria} cannot be computed, approved figures missing of the earlier year they compare with: {lacking}. The cluster's secretariat imports the approved figures of earlier years on the covenant's figures page; then submit the dossier again.",
+            "Chưa gửi được hồ sơ: các tiêu chí {criteria} không tính được vì thiếu số liệu được duyệt của năm trước để so sánh (cùng kỳ, năm gốc), theo đơn vị (tháng/năm): {lacking}. Thư ký cụm nhập số liệu đã phê duyệt của các năm trước trên trang số liệu của giao ước; sau đó gửi lại hồ sơ.",
+            "The dossier cannot be submitted: criteria {criteria} cannot be computed, approved figures missing of the earlier year they compare with, by unit (months/year): {lacking}. The cluster's secretariat imports the approved figures of earlier years on the covenant's figures page; then submit the dossier again.",
         ),
         "yearend_agree_uncomputed" => (
             "Không thống nhất được với {criteria}: chưa tính được điểm (thiếu số liệu được duyệt). Chọn «Đề nghị xem lại số liệu» và ghi lý do.",

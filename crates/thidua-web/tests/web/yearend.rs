@@ -3780,8 +3780,8 @@ fn a_dossier_lacking_an_earlier_years_figures_names_that_year_and_who_lacks_them
     let message = form_error(&page, "submit_dossier");
     assert!(
         message.contains("thiếu số liệu được duyệt của năm trước để so sánh")
-            && message.contains("Công an tỉnh Sóc Trăng")
-            && message.contains("(2024)")
+            && message.contains("Công an tỉnh Sóc Trăng (01–12/2024)")
+            && message.contains("theo đơn vị (tháng/năm)")
             && message.contains("Thư ký cụm nhập số liệu đã phê duyệt của các năm trước")
             && !message.contains("của kỳ ."),
         "{message}"
