@@ -401,17 +401,29 @@ impl State {
 
     /// Every unit whose history feeds into `unit` by `date` (transitively), including itself.
     pub fn lineage_closure(&self, unit: &UnitId, date: NaiveDate) -> Vec<UnitId> {
+        let mut seen = self.lineage_walk(unit, date, Self::predecessors);
+        seen.sort();
+        seen
+    }
+
+    /// `unit`, then every unit `step` (predecessors or successors by `date`) reaches from it,
+    /// transitively, each once, in the order reached.
+    pub fn lineage_walk(
+        &self,
+        unit: &UnitId,
+        date: NaiveDate,
+        step: fn(&Self, &UnitId, NaiveDate) -> Vec<UnitId>,
+    ) -> Vec<UnitId> {
         let mut seen = vec![unit.clone()];
         let mut i = 0;
         while i < seen.len() {
-            for p in self.predecessors(&seen[i].clone(), date) {
-                if !seen.contains(&p) {
-                    seen.push(p);
+            for next in step(self, &seen[i].clone(), date) {
+                if !seen.contains(&next) {
+                    seen.push(next);
                 }
             }
             i += 1;
         }
-        seen.sort();
         seen
     }
 

@@ -54,17 +54,8 @@ impl State {
     /// The units that answer for `unit` on `date`: the units it went into, followed through
     /// every later change effective by then, those that exist on `date`.
     pub fn successors_at(&self, unit: &UnitId, date: NaiveDate) -> Vec<UnitId> {
-        let mut seen = vec![unit.clone()];
-        let mut i = 0;
-        while i < seen.len() {
-            for s in self.successors(&seen[i].clone(), date) {
-                if !seen.contains(&s) {
-                    seen.push(s);
-                }
-            }
-            i += 1;
-        }
-        let mut out: Vec<UnitId> = seen
+        let mut out: Vec<UnitId> = self
+            .lineage_walk(unit, date, Self::successors)
             .into_iter()
             .skip(1)
             .filter(|u| self.units.get(u).is_some_and(|x| x.active_on(date)))

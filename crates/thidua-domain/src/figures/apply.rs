@@ -390,20 +390,10 @@ impl State {
         date: NaiveDate,
     ) -> Result<bool, DomainError> {
         let members = self.members(cluster, year)?;
-        let mut seen = vec![unit.clone()];
-        let mut i = 0;
-        while i < seen.len() {
-            if members.contains(&seen[i]) {
-                return Ok(true);
-            }
-            for s in self.successors(&seen[i].clone(), date) {
-                if !seen.contains(&s) {
-                    seen.push(s);
-                }
-            }
-            i += 1;
-        }
-        Ok(false)
+        Ok(self
+            .lineage_walk(unit, date, Self::successors)
+            .iter()
+            .any(|u| members.contains(u)))
     }
 
     fn stored_report(&self, unit: &UnitId, year: i32, window: &str) -> Option<Report> {

@@ -1074,15 +1074,14 @@ fn the_ceremony_refuses_messages_out_of_order_twice_copied_or_from_outsiders() {
     assert_eq!(code, "vote_no_key");
 }
 
-/// The 2025 head recorded as elected must be the unit the cluster's counted vote elected;
-/// an assignment by decision is not bound by the vote.
-#[test]
-fn a_head_recorded_as_elected_is_the_one_the_vote_elected() {
+/// A head election of 2024 for 2025, counted: the first two members approve An Giang, the
+/// third chooses `third`; An Giang is elected.
+fn ag_elected_head(third: Selection) -> Vote {
     let mut v = election_for(AwardKind::Head, Fraction { num: 2, den: 3 });
     for (i, s) in [
         (0, Selection::Approve(vec![1])),
         (1, Selection::Approve(vec![1])),
-        (2, Selection::Abstain),
+        (2, third),
     ] {
         let b = v.ballot(i, 1, s);
         v.cast(i, 1, b).unwrap();
@@ -1092,6 +1091,14 @@ fn a_head_recorded_as_elected_is_the_one_the_vote_elected() {
     v.decrypt(1, 1).unwrap();
     let e = &v.w.state.elections[&el()];
     assert_eq!(outcome(e, &e.rounds[0]).unwrap().elected, vec![u("ca-ag")]);
+    v
+}
+
+/// The 2025 head recorded as elected must be the unit the cluster's counted vote elected;
+/// an assignment by decision is not bound by the vote.
+#[test]
+fn a_head_recorded_as_elected_is_the_one_the_vote_elected() {
+    let mut v = ag_elected_head(Selection::Abstain);
     v.w.ok(
         &Actor::System,
         Command::SetClusterYear {
@@ -1127,16 +1134,7 @@ fn a_head_recorded_as_elected_is_the_one_the_vote_elected() {
 /// Giang, which the vote did not elect and which absorbed nothing of it, is not.
 #[test]
 fn the_unit_an_elected_head_merged_into_holds_its_seat() {
-    let mut v = election_for(AwardKind::Head, Fraction { num: 2, den: 3 });
-    for i in 0..3 {
-        let b = v.ballot(i, 1, Selection::Approve(vec![1]));
-        v.cast(i, 1, b).unwrap();
-    }
-    v.close(1);
-    v.decrypt(0, 1).unwrap();
-    v.decrypt(1, 1).unwrap();
-    let e = &v.w.state.elections[&el()];
-    assert_eq!(outcome(e, &e.rounds[0]).unwrap().elected, vec![u("ca-ag")]);
+    let mut v = ag_elected_head(Selection::Approve(vec![1]));
     let change = thidua_domain::model::LineageChange {
         kind: thidua_domain::model::LineageKind::Merge,
         predecessors: vec![u("ca-ag"), u("ca-kg")],

@@ -271,15 +271,7 @@ fn missing_figures_are_acknowledged_block_the_dossier_and_cannot_be_agreed_with(
     let mut w = drawn_from(w, Some("ca-hg"), ms(2024, 12, 12));
     let missing = rules::uncomputed(&w.state, &review(&w), &u("ca-hg")).unwrap();
     assert!(!missing.is_empty());
-    let at = ms(2024, 12, 13);
-    w.run_at(at, &user("canbo.hg"), save("ca-hg", dossier("6", "4")))
-        .unwrap();
-    let submit = ye(YearEndCommand::SubmitDossier {
-        covenant: cov(),
-        unit: u("ca-hg"),
-        revision: 1,
-    });
-    let e = w.refusal_at(at, &leader_of("ca-hg"), submit);
+    let e = hg_dossier_refused(&mut w);
     assert_eq!(e.code, "yearend_criteria_uncomputable");
     assert_eq!(e.arg("criteria"), Some(missing.join(", ").as_str()));
     assert_eq!(e.arg("windows"), Some("M12"));
@@ -368,6 +360,18 @@ fn a_score_out_of_range_names_the_criterion_and_its_maximum() {
 fn a_dossier_lacking_last_years_figures_names_the_months() {
     let w = World::with_figures_lacking(None, Some(("ca-hg", &[3, 7, 8, 9, 10, 11, 12])));
     let mut w = drawn_from(w, Some("ca-hg"), ms(2024, 12, 12));
+    let e = hg_dossier_refused(&mut w);
+    assert_eq!(e.code, "yearend_criteria_uncomputable_earlier");
+    let hg = w.state.units[&u("ca-hg")].name.to_string();
+    assert_eq!(
+        e.arg("lacking"),
+        Some(format!("{hg} (03, 07–12/2023)").as_str())
+    );
+}
+
+/// Hậu Giang's dossier saved by its officer and submitted by its leader on 13/12/2024: the
+/// refusal.
+fn hg_dossier_refused(w: &mut World) -> YearEndError {
     let at = ms(2024, 12, 13);
     w.run_at(at, &user("canbo.hg"), save("ca-hg", dossier("6", "4")))
         .unwrap();
@@ -376,11 +380,5 @@ fn a_dossier_lacking_last_years_figures_names_the_months() {
         unit: u("ca-hg"),
         revision: 1,
     });
-    let e = w.refusal_at(at, &leader_of("ca-hg"), submit);
-    assert_eq!(e.code, "yearend_criteria_uncomputable_earlier");
-    let hg = w.state.units[&u("ca-hg")].name.to_string();
-    assert_eq!(
-        e.arg("lacking"),
-        Some(format!("{hg} (03, 07–12/2023)").as_str())
-    );
+    w.refusal_at(at, &leader_of("ca-hg"), submit)
 }
