@@ -66,7 +66,9 @@ impl State {
 
     /// The membership a succession gives `cluster`'s `year`: the members that last the year,
     /// then the units the others went into that may join this cluster (existing at the year's
-    /// end, of the members' kind), each once; `None` when no member ceased during the year.
+    /// end, of the members' kind, not a member of another cluster that year: Sóc Trăng's
+    /// successor Cần Thơ stays in its own cluster), each once; `None` when no member ceased
+    /// during the year.
     pub fn succeeded_members(&self, cluster: &ClusterId, year: i32) -> Option<Vec<UnitId>> {
         let ceased = self.ceased_members(cluster, year);
         if ceased.is_empty() {
@@ -81,10 +83,15 @@ impl State {
             .cloned()
             .collect();
         for s in ceased.iter().flat_map(|c| &c.successors) {
-            let joins = self
-                .units
-                .get(s)
-                .is_some_and(|u| u.may_join_clusters() && kind.is_none_or(|k| u.kind == k));
+            let elsewhere = self.clusters.values().any(|c| {
+                &c.cluster.id != cluster
+                    && c.years.get(&year).is_some_and(|y| y.members.contains(s))
+            });
+            let joins = !elsewhere
+                && self
+                    .units
+                    .get(s)
+                    .is_some_and(|u| u.may_join_clusters() && kind.is_none_or(|k| u.kind == k));
             if joins && !out.contains(s) {
                 out.push(s.clone());
             }

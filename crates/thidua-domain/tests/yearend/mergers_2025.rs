@@ -321,6 +321,25 @@ fn a_covenant_signed_before_the_mergers_is_carried_on_by_their_successors() {
         w.state.succeeded_members(&cum(), 2025),
         Some(MEMBERS_2025.map(u).to_vec())
     );
+    // A successor that is a member of another cluster that year is not proposed.
+    let other = |members: &[&str]| Command::SetClusterYear {
+        cluster: ClusterId::parse("cum-13").unwrap(),
+        year: 2025,
+        members: members.iter().map(|x| u(x)).collect(),
+    };
+    w.ok(
+        &sys,
+        Command::CreateCluster {
+            cluster: ClusterId::parse("cum-13").unwrap(),
+            name: t("Cụm thi đua số 13"),
+        },
+    );
+    w.ok(&sys, other(&["ca-ag", "ca-ct"]));
+    assert_eq!(
+        w.state.succeeded_members(&cum(), 2025),
+        Some(vec![u("ca-ag"), u("ca-cm")])
+    );
+    w.ok(&sys, other(&[]));
     let set = |members: &[&str]| Command::SetClusterYear {
         cluster: cum(),
         year: 2025,
