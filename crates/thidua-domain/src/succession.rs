@@ -100,34 +100,56 @@ impl State {
         Some(out)
     }
 
-    /// A change of a signed year's membership to `members` is a succession: it takes out only
-    /// members that ceased during the year (at least one) and takes in only units they went
-    /// into; the year-end review is not open.
+    /// The membership a succession would give `cluster`'s `year` while one may be saved: a
+    /// covenant of the year is in force, no year-end review of the year is open, and a member
+    /// ceased during it ([`succeeded_members`](Self::succeeded_members)).
+    pub fn succession_due(&self, cluster: &ClusterId, year: i32) -> Option<Vec<UnitId>> {
+        let open = self.in_force_in(cluster, year) && !self.review_open_in(cluster, year);
+        open.then(|| self.succeeded_members(cluster, year))
+            .flatten()
+    }
+
+    /// Whether a covenant of `cluster`'s `year` is in force.
+    fn in_force_in(&self, cluster: &ClusterId, year: i32) -> bool {
+        self.covenants
+            .values()
+            .any(|c| &c.cluster == cluster && c.year == year && c.in_force().is_some())
+    }
+
+    /// Whether a year-end review of `cluster`'s `year` is open (or done).
+    fn review_open_in(&self, cluster: &ClusterId, year: i32) -> bool {
+        self.yearend
+            .reviews
+            .values()
+            .any(|r| &r.cluster == cluster && r.year == year)
+    }
+
+    /// A change of a signed year's membership to `members` (`signed` the covenant whose
+    /// signatures fix it) is a succession: a covenant of the year is in force, its year-end
+    /// review is not open, and the change takes out only members that ceased during the year
+    /// (at least one) and takes in only units they went into.
     pub(crate) fn check_succession(
         &self,
-        covenant: &crate::state::Covenant,
+        signed: &crate::state::Covenant,
         members: &[UnitId],
     ) -> Result<(), DomainError> {
-        let (cluster, year) = (&covenant.cluster, covenant.year);
-        if self.yearend.reviews.contains_key(&covenant.id) {
+        let (cluster, year) = (&signed.cluster, signed.year);
+        if self.review_open_in(cluster, year) {
             return Err(DomainError::MembershipReviewOpen {
                 cluster: cluster.to_string(),
                 year,
             });
         }
-        let current = self.members(cluster, year)?;
         let ceased = self.ceased_members(cluster, year);
-        let removed: Vec<&UnitId> = current.iter().filter(|m| !members.contains(m)).collect();
-        let was_ceased = |u: &UnitId| ceased.iter().find(|c| &c.unit == u);
-        let removes_ceased_only =
-            !removed.is_empty() && removed.iter().all(|r| was_ceased(r).is_some());
-        let takes_successors_only = members.iter().filter(|m| !current.contains(m)).all(|a| {
-            removed
-                .iter()
-                .filter_map(|r| was_ceased(r))
-                .any(|c| c.successors.contains(a))
-        });
-        if removes_ceased_only && takes_successors_only && covenant.in_force().is_some() {
+        // A draft signed by some (not yet in force) is superseded, not succeeded.
+        if ceased.is_empty() || !self.in_force_in(cluster, year) {
+            return Err(DomainError::MembershipSigned {
+                cluster: cluster.to_string(),
+                year,
+                covenant: signed.id.to_string(),
+            });
+        }
+        if is_succession(self.members(cluster, year)?, &ceased, members) {
             return Ok(());
         }
         let join = |list: Vec<&UnitId>| {
@@ -135,20 +157,28 @@ impl State {
             names.dedup();
             names.join(", ")
         };
-        // A draft signed by some (not yet in force) is superseded, not succeeded.
-        match ceased.is_empty() || covenant.in_force().is_none() {
-            true => Err(DomainError::MembershipSigned {
-                cluster: cluster.to_string(),
-                year,
-                covenant: covenant.id.to_string(),
-            }),
-            false => Err(DomainError::MembershipSuccessionOnly {
-                cluster: cluster.to_string(),
-                year,
-                covenant: covenant.id.to_string(),
-                ceased: join(ceased.iter().map(|c| &c.unit).collect()),
-                successors: join(ceased.iter().flat_map(|c| &c.successors).collect()),
-            }),
-        }
+        Err(DomainError::MembershipSuccessionOnly {
+            cluster: cluster.to_string(),
+            year,
+            covenant: signed.id.to_string(),
+            ceased: join(ceased.iter().map(|c| &c.unit).collect()),
+            successors: join(ceased.iter().flat_map(|c| &c.successors).collect()),
+        })
     }
+}
+
+/// Whether going from `current` to `members` takes out only members of `ceased` (at least
+/// one) and takes in only units those it takes out went into.
+fn is_succession(current: &[UnitId], ceased: &[CeasedMember], members: &[UnitId]) -> bool {
+    let removed: Vec<&CeasedMember> = current
+        .iter()
+        .filter(|m| !members.contains(m))
+        .map(|r| ceased.iter().find(|c| &c.unit == r))
+        .collect::<Option<_>>()
+        .unwrap_or_default();
+    !removed.is_empty()
+        && members
+            .iter()
+            .filter(|m| !current.contains(m))
+            .all(|a| removed.iter().any(|c| c.successors.contains(a)))
 }

@@ -592,20 +592,16 @@ pub fn cluster_page(
     res
 }
 
-/// When members of a signed `year` ceased during it and the year-end review is not open
-/// ([`thidua_domain::succession`]): the sentence naming them (the day each ceased) and their
-/// successors, and the membership the succession gives.
+/// When a succession is due in `year` ([`thidua_domain::State::succession_due`]): the sentence
+/// naming the members that ceased (the day each did) and their successors, and the membership
+/// the succession gives.
 fn succession_due(
     state: &thidua_domain::State,
     lang: crate::i18n::Lang,
     id: &ClusterId,
     year: i32,
 ) -> Option<(String, Vec<UnitId>)> {
-    let covenant = state.membership_signed(id, year)?;
-    if covenant.in_force().is_none() || state.yearend.reviews.contains_key(&covenant.id) {
-        return None;
-    }
-    let proposed = state.succeeded_members(id, year)?;
+    let proposed = state.succession_due(id, year)?;
     let ceased = state.ceased_members(id, year);
     let name = |u: &UnitId| {
         state
