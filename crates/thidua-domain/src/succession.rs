@@ -32,9 +32,24 @@ impl State {
     /// The members of `cluster`'s `year` that cease during the reporting year (15/12 of the year
     /// before to 14/12), in the members' order.
     pub fn ceased_members(&self, cluster: &ClusterId, year: i32) -> Vec<CeasedMember> {
+        self.ceased_among(self.members(cluster, year).unwrap_or(&[]), year)
+    }
+
+    /// The signers of a covenant version that ceased during the covenant's year, with the
+    /// units that carry its undertakings on in their place, in the signers' order.
+    pub fn ceased_signers(
+        &self,
+        covenant: &crate::state::Covenant,
+        version: &crate::state::CovenantVersion,
+    ) -> Vec<CeasedMember> {
+        self.ceased_among(&version.members, covenant.year)
+    }
+
+    /// Those of `units` that cease during reporting `year`, with the units that answer for
+    /// them at its end.
+    fn ceased_among(&self, units: &[UnitId], year: i32) -> Vec<CeasedMember> {
         let (start, end) = year_bounds(year);
-        let members = self.members(cluster, year).unwrap_or(&[]);
-        members
+        units
             .iter()
             .filter_map(|m| {
                 let date = self

@@ -116,6 +116,7 @@ pub static STRINGS: Strings = Strings {
     parent: "Parent unit",
     unit_parent_help: "Ministry departments and provincial police: choose the Ministry. Commune and ward police: choose their provincial police. The Ministry: leave empty.",
     unit_no_parent: "— None (top level)",
+    carried_on: "Signers that ceased during the year in a reorganisation; the units they went into carry the covenant on in their place:",
     succession_due: "The {year} covenant is signed, but {units} ceased during the year in a reorganisation; their successors: {successors}. The year's members now change only by succession: take out the units that ceased and take in their successors (ticked below). A head's or deputy's seat held by a unit taken out falls vacant and is recorded again; the covenant stays in force with its signatures.",
     members_one_kind: "A cluster's members in a year are units of one kind: choose within one group.",
     established: "Established",

@@ -342,6 +342,8 @@ pub struct Strings {
     /// The parent list's first choice: no parent.
     pub unit_no_parent: &'static str,
     /// Above the membership form's groups of units, while a cluster has no members yet.
+    /// Above the signers of a covenant in force that ceased during its year.
+    pub carried_on: &'static str,
     /// A signed year whose members ceased during it: `{year}`, `{units}`, `{successors}`.
     pub succession_due: &'static str,
     pub members_one_kind: &'static str,

@@ -76,6 +76,9 @@ struct CovenantPage {
     frozen: Option<(u64, Proof)>,
     withdrawn: Option<(String, String)>,
     sigs: Vec<SigRow>,
+    /// Signers that ceased during the year and the units carrying the covenant on for each
+    /// (`Name (dd/mm/yyyy) → Name, …`), for a version in force.
+    carried: Vec<String>,
     targets: Vec<TargetView>,
     versions: Vec<VersionRow>,
     can_sign: Vec<SignOption>,
@@ -184,6 +187,7 @@ pub async fn covenant(
             .as_ref()
             .map(|w| (w.reason.to_string(), crate::format::time_ms(w.time_ms))),
         sigs,
+        carried: carried_on(&state, &c, v),
         targets: target_views(t, v),
         versions: version_rows(t, &c, v),
         can_sign,
@@ -198,6 +202,32 @@ pub async fn covenant(
     };
     drop(state);
     render(&page)
+}
+
+/// For a version in force: each signer that ceased during the year, the day it did, and the
+/// units that carry the covenant on in its place (`thidua_domain::succession`).
+fn carried_on(
+    state: &thidua_domain::State,
+    c: &thidua_domain::state::Covenant,
+    v: &CovenantVersion,
+) -> Vec<String> {
+    if v.frozen_at.is_none() {
+        return Vec::new();
+    }
+    let name = |u: &thidua_domain::UnitId| names::unit(state, u).text;
+    state
+        .ceased_signers(c, v)
+        .iter()
+        .map(|m| {
+            let successors: Vec<String> = m.successors.iter().map(name).collect();
+            format!(
+                "{} ({}) → {}",
+                name(&m.unit),
+                crate::format::date(&m.date),
+                successors.join(", ")
+            )
+        })
+        .collect()
 }
 
 /// One row per member of the version, by name: who signed for it, when, and the proof.

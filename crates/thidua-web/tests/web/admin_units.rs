@@ -792,4 +792,17 @@ fn a_signed_year_whose_member_merged_away_is_carried_on_by_its_successor(app: &T
     let page = sec.get("/clusters/cum-12?year=2026");
     assert_eq!(element(&page, "members-succession"), "");
     assert!(element(&page, "members-signed").contains("đã có chữ ký"));
+    // The covenant page says who carries Cà Mau's undertakings on; the signers stay listed.
+    let page = signed_in(app, "lanhdao-ag").get("/covenants/gu-12-2026");
+    let at = page
+        .body
+        .find("id=\"carried-on\"")
+        .expect("the carried-on notice");
+    let notice = &page.body[at..];
+    let carried = super::support::without_tags(&notice[..notice.find("</div>").unwrap()]);
+    assert!(
+        carried.contains("Công an tỉnh Cà Mau (01/09/2026) → Công an thành phố Cần Thơ"),
+        "{carried}"
+    );
+    assert!(page.body.contains("id=\"sig-ca-cm\""), "{}", page.body);
 }
