@@ -110,6 +110,13 @@ pub enum DomainError {
         ceased: String,
         successors: String,
     },
+    #[error("{unit} ceased during {year}: a unit it went into ({successors}) takes its seat in cluster {cluster}")]
+    MembershipSuccessorLeftOut {
+        cluster: String,
+        year: i32,
+        unit: String,
+        successors: String,
+    },
     #[error("the year-end review of cluster {cluster} for {year} is open: its members can no longer change")]
     MembershipReviewOpen { cluster: String, year: i32 },
     #[error("the year-end results of cluster {cluster} for {year} are locked: its head and deputy can no longer change")]
@@ -342,6 +349,7 @@ impl DomainError {
             MembershipSigned { .. } => "membership_signed",
             MembershipSuccessionOnly { .. } => "membership_succession_only",
             MembershipReviewOpen { .. } => "membership_review_open",
+            MembershipSuccessorLeftOut { .. } => "membership_successor_left_out",
             LeadershipLocked { .. } => "leadership_locked",
             MinistryNotMember(_) => "ministry_not_member",
             MemberKinds { .. } => "member_kinds",

@@ -553,7 +553,8 @@ fn members_last_the_year(state: &State, year: i32, members: &[UnitId]) -> Result
     match first {
         None => Ok(()),
         Some(date) => {
-            successors.dedup();
+            let mut seen = BTreeSet::new();
+            successors.retain(|s| seen.insert(s.clone()));
             Err(DomainError::UnitDissolved {
                 unit: units.join(", "),
                 date,

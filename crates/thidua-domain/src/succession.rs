@@ -89,7 +89,6 @@ impl State {
         if ceased.is_empty() {
             return None;
         }
-        let kind = self.cluster_member_kind(cluster, year);
         let mut out: Vec<UnitId> = self
             .members(cluster, year)
             .unwrap_or(&[])
@@ -98,21 +97,27 @@ impl State {
             .cloned()
             .collect();
         for s in ceased.iter().flat_map(|c| &c.successors) {
-            let elsewhere = self.clusters.values().any(|c| {
-                &c.cluster.id != cluster
-                    && c.years.get(&year).is_some_and(|y| y.members.contains(s))
-            });
-            let joins = !elsewhere
-                && self
-                    .units
-                    .get(s)
-                    .is_some_and(|u| u.may_join_clusters() && kind.is_none_or(|k| u.kind == k));
-            if joins && !out.contains(s) {
+            if self.may_succeed(cluster, year, s) && !out.contains(s) {
                 out.push(s.clone());
             }
         }
         out.sort();
         Some(out)
+    }
+
+    /// Whether `unit`, a successor of a member that ceased, may take its seat in `cluster`'s
+    /// `year`: it may join a cluster, is of the members' kind, and is not a member of another
+    /// cluster that year.
+    fn may_succeed(&self, cluster: &ClusterId, year: i32, unit: &UnitId) -> bool {
+        let kind = self.cluster_member_kind(cluster, year);
+        let elsewhere = self.clusters.values().any(|c| {
+            &c.cluster.id != cluster && c.years.get(&year).is_some_and(|y| y.members.contains(unit))
+        });
+        !elsewhere
+            && self
+                .units
+                .get(unit)
+                .is_some_and(|u| u.may_join_clusters() && kind.is_none_or(|k| u.kind == k))
     }
 
     /// The membership a succession would give `cluster`'s `year` while one may be saved: a
@@ -132,7 +137,7 @@ impl State {
     }
 
     /// Whether a year-end review of `cluster`'s `year` is open (or done).
-    fn review_open_in(&self, cluster: &ClusterId, year: i32) -> bool {
+    pub fn review_open_in(&self, cluster: &ClusterId, year: i32) -> bool {
         self.yearend
             .reviews
             .values()
@@ -164,22 +169,56 @@ impl State {
                 covenant: signed.id.to_string(),
             });
         }
-        if is_succession(self.members(cluster, year)?, &ceased, members) {
-            return Ok(());
+        if !is_succession(self.members(cluster, year)?, &ceased, members) {
+            return Err(DomainError::MembershipSuccessionOnly {
+                cluster: cluster.to_string(),
+                year,
+                covenant: signed.id.to_string(),
+                ceased: joined(ceased.iter().map(|c| &c.unit)),
+                successors: joined(ceased.iter().flat_map(|c| &c.successors)),
+            });
         }
-        let join = |list: Vec<&UnitId>| {
-            let mut names: Vec<String> = list.iter().map(|u| u.to_string()).collect();
-            names.dedup();
-            names.join(", ")
-        };
-        Err(DomainError::MembershipSuccessionOnly {
-            cluster: cluster.to_string(),
-            year,
-            covenant: signed.id.to_string(),
-            ceased: join(ceased.iter().map(|c| &c.unit).collect()),
-            successors: join(ceased.iter().flat_map(|c| &c.successors).collect()),
-        })
+        self.no_successor_left_out(cluster, year, &ceased, members)
     }
+
+    /// Each member a succession takes out is carried on by one of the units it went into,
+    /// when any of them may take its seat ([`may_succeed`](Self::may_succeed)): unticking the
+    /// successor too would leave its undertakings to nobody.
+    fn no_successor_left_out(
+        &self,
+        cluster: &ClusterId,
+        year: i32,
+        ceased: &[CeasedMember],
+        members: &[UnitId],
+    ) -> Result<(), DomainError> {
+        for c in ceased.iter().filter(|c| !members.contains(&c.unit)) {
+            let eligible: Vec<&UnitId> = c
+                .successors
+                .iter()
+                .filter(|s| self.may_succeed(cluster, year, s))
+                .collect();
+            if !eligible.is_empty() && !eligible.iter().any(|s| members.contains(s)) {
+                return Err(DomainError::MembershipSuccessorLeftOut {
+                    cluster: cluster.to_string(),
+                    year,
+                    unit: c.unit.to_string(),
+                    successors: joined(eligible.into_iter()),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Unit ids as a refusal carries them: each once, in the order given, joined with ", ".
+fn joined<'a>(units: impl Iterator<Item = &'a UnitId>) -> String {
+    let mut out: Vec<String> = Vec::new();
+    for u in units {
+        if !out.iter().any(|x| x == u.as_str()) {
+            out.push(u.to_string());
+        }
+    }
+    out.join(", ")
 }
 
 /// Whether going from `current` to `members` takes out only members of `ceased` (at least

@@ -157,7 +157,8 @@ pub fn no_member_ceased(state: &State, covenant: &CovenantId) -> Result<(), Doma
         .flat_map(|m| &m.successors)
         .map(|u| named(state, u))
         .collect();
-    successors.dedup();
+    let mut seen = BTreeSet::new();
+    successors.retain(|s| seen.insert(s.clone()));
     let (units, successors) = (units.join(", "), successors.join(", "));
     Err(refuse_with(
         "yearend_member_ceased",

@@ -355,6 +355,13 @@ fn a_covenant_signed_before_the_mergers_is_carried_on_by_their_successors() {
         "unit_dissolved",
         "Kiên Giang ceased during the year"
     );
+    // Hậu Giang out without Cần Thơ in would leave its undertakings to nobody.
+    let refused = w.run(&sys, set(&["ca-ag", "ca-cm"])).unwrap_err();
+    assert_eq!(refused.code(), "membership_successor_left_out");
+    assert_eq!(
+        refused.to_string(),
+        "ca-hg ceased during 2025: a unit it went into (ca-ct) takes its seat in cluster cum-12"
+    );
     w.ok(&sys, set(&MEMBERS_2025));
     let year = &w.state.clusters[&cum()].years[&2025];
     assert!(year.head.is_none(), "Kiên Giang's seat is vacant");

@@ -117,7 +117,7 @@ pub static STRINGS: Strings = Strings {
     unit_parent_help: "Ministry departments and provincial police: choose the Ministry. Commune and ward police: choose their provincial police. The Ministry: leave empty.",
     unit_no_parent: "— None (top level)",
     carried_on: "Signers that ceased during the year in a reorganisation; the units they went into carry the covenant on in their place:",
-    succession_due: "The {year} covenant is signed, but {units} ceased during the year in a reorganisation; their successors: {successors}. The year's members now change only by succession: take out the units that ceased and take in their successors (ticked below). A head's or deputy's seat held by a unit taken out falls vacant and is recorded again; the covenant stays in force with its signatures.",
+    succession_due: "The {year} covenant is signed, but members ceased during the year in a reorganisation: {units}; successors: {successors}. The year's members now change only by succession: take out each unit that ceased and take in its successor (ticked below). A unit taken out loses its seat as head or deputy: record the new one below. The covenant stays in force with its signatures.",
     members_one_kind: "A cluster's members in a year are units of one kind: choose within one group.",
     established: "Established",
     dissolved: "Dissolved",
@@ -292,6 +292,8 @@ pub static STRINGS: Strings = Strings {
     err_document_already_issued: "A document of this kind about this matter was already issued: number {number}, dated {date}; each matter has one document (it is in the list of issued documents).",
     err_document_date_before_record: "The document cannot be dated before {earliest}: it records an event entered in the log on {earliest} (record {record}).",
     err_document_date_before_previous: "The document cannot be dated before {earliest}, the date of document {number} issued before it this year: numbers follow the order of dates.",
+    err_succession_only: "The year's covenant is in force: its members change only by succession — only the units that ceased during the year ({ceased}) may be taken out, and only units they went into ({successors}) taken in.",
+    err_successor_left_out: "{unit} ceased during {year}: a unit it went into ({successors}) must be ticked as a member of the year, to carry the covenant on in its place.",
     err_unit_dissolved: "{unit} ceased to exist on {date} (merged into {successors}); choose its successor instead.",
     err_unit_not_active: "{unit} did not exist on {date}.",
     err_unit_not_active_year: "{unit} did not exist throughout {date}.",
@@ -705,6 +707,9 @@ pub fn error(code: &str) -> &'static str {
         "head_is_deputy" => "The head and the deputy must be different units.",
         "membership_succession_only" => {
             "The year's covenant is in force: its members change only by succession — take out the units that ceased during the year and take in only their successors."
+        }
+        "membership_successor_left_out" => {
+            "A unit that ceased needs one of its successors among the year's members."
         }
         "membership_review_open" => {
             "The cluster's year-end review is open, so the year's members can no longer change."

@@ -538,6 +538,10 @@ pub struct Strings {
     pub err_document_date_before_record: &'static str,
     /// A document dated before the previous one of its numbering: `{earliest}`, `{number}`.
     pub err_document_date_before_previous: &'static str,
+    /// `{ceased}`, `{successors}`.
+    pub err_succession_only: &'static str,
+    /// `{unit}`, `{year}`, `{successors}`.
+    pub err_successor_left_out: &'static str,
     pub err_unit_dissolved: &'static str,
     pub err_unit_not_active: &'static str,
     /// [`Strings::err_unit_not_active`] for a whole year (a cluster year's members).
@@ -1025,6 +1029,7 @@ mod tests {
             "membership_signed",
             "membership_succession_only",
             "membership_review_open",
+            "membership_successor_left_out",
             "leadership_locked",
             "ministry_not_member",
             "member_kinds",

@@ -117,7 +117,7 @@ pub static STRINGS: Strings = Strings {
     unit_parent_help: "Đơn vị thuộc Bộ và công an tỉnh, thành phố: chọn Bộ. Công an xã, phường: chọn công an tỉnh, thành phố quản lý. Bộ: để trống.",
     unit_no_parent: "— Không có (cấp cao nhất)",
     carried_on: "Đơn vị ký đã ngừng hoạt động trong năm do sắp xếp đơn vị; đơn vị kế thừa thực hiện giao ước thay:",
-    succession_due: "Giao ước năm {year} đã ký, nhưng trong năm {units} đã ngừng hoạt động do sắp xếp đơn vị; đơn vị kế thừa: {successors}. Thành viên của năm chỉ được đổi theo kế thừa: bỏ các đơn vị đã ngừng hoạt động, thêm đơn vị kế thừa của chúng (đã đánh dấu sẵn dưới đây). Ghế cụm trưởng, cụm phó của đơn vị bị bỏ sẽ để trống, cần ghi lại; giao ước vẫn có hiệu lực với chữ ký đã có.",
+    succession_due: "Giao ước năm {year} đã ký, nhưng trong năm {units} đã ngừng hoạt động do sắp xếp đơn vị; đơn vị kế thừa: {successors}. Thành viên của năm chỉ được đổi theo kế thừa: bỏ các đơn vị đã ngừng hoạt động, thêm đơn vị kế thừa của chúng (đã đánh dấu sẵn dưới đây). Đơn vị bị bỏ không còn giữ vị trí cụm trưởng, cụm phó: hãy ghi đơn vị mới ở mục dưới. Giao ước vẫn có hiệu lực với chữ ký đã có.",
     members_one_kind: "Thành viên của cụm trong một năm cùng một loại đơn vị: chọn trong một nhóm.",
     established: "Ngày thành lập",
     dissolved: "Ngày chấm dứt",
@@ -292,6 +292,8 @@ pub static STRINGS: Strings = Strings {
     err_document_already_issued: "Văn bản cùng loại về việc này đã được phát hành: số {number}, ngày {date}; mỗi việc chỉ có một văn bản (văn bản đó có trong danh sách đã phát hành).",
     err_document_date_before_record: "Ngày văn bản không được trước {earliest}: văn bản ghi lại sự kiện vào sổ ngày {earliest} (số thứ tự {record}).",
     err_document_date_before_previous: "Ngày văn bản không được trước {earliest}, ngày của văn bản số {number} phát hành trước nó trong năm: số văn bản theo thứ tự ngày.",
+    err_succession_only: "Giao ước của năm đã có hiệu lực: thành viên chỉ đổi theo kế thừa — chỉ bỏ được đơn vị đã ngừng hoạt động trong năm ({ceased}) và chỉ thêm đơn vị kế thừa của chúng ({successors}).",
+    err_successor_left_out: "{unit} đã ngừng hoạt động trong năm {year}: đơn vị kế thừa ({successors}) phải được chọn vào thành viên của năm để thực hiện giao ước thay.",
     err_unit_dissolved: "{unit} không còn tồn tại từ ngày {date} (đã hợp nhất vào {successors}); hãy chọn đơn vị kế thừa.",
     err_unit_not_active: "{unit} không hoạt động vào ngày {date}.",
     err_unit_not_active_year: "{unit} không hoạt động suốt năm {date}.",
@@ -704,6 +706,9 @@ pub fn error(code: &str) -> &'static str {
         "head_is_deputy" => "Cụm trưởng và cụm phó phải là hai đơn vị khác nhau.",
         "membership_succession_only" => {
             "Giao ước của năm đã có hiệu lực: thành viên chỉ đổi theo kế thừa — bỏ các đơn vị đã ngừng hoạt động trong năm và chỉ thêm đơn vị kế thừa của chúng."
+        }
+        "membership_successor_left_out" => {
+            "Đơn vị đã ngừng hoạt động phải có đơn vị kế thừa trong thành viên của năm."
         }
         "membership_review_open" => {
             "Việc đánh giá cuối năm của cụm đã mở nên không đổi được thành viên của năm."

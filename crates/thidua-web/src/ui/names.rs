@@ -244,6 +244,14 @@ pub fn domain_error_in(
             .and_then(|u| state.units.get(&u).map(|x| x.name.to_string()))
             .unwrap_or_else(|| id.to_owned())
     };
+    // Unit ids joined with ", " (as refusals carry them), named.
+    let names_of = |ids: &str| {
+        ids.split(", ")
+            .filter(|s| !s.is_empty())
+            .map(unit_name)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let fill = crate::i18n::fill::<String>;
     match e {
         E::UnitDissolved {
@@ -253,23 +261,31 @@ pub fn domain_error_in(
         } => fill(
             t.err_unit_dissolved,
             &[
-                (
-                    "unit",
-                    unit.split(", ")
-                        .map(unit_name)
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                ),
+                ("unit", names_of(unit)),
                 ("date", crate::format::iso_date(date)),
-                (
-                    "successors",
-                    successors
-                        .split(", ")
-                        .filter(|s| !s.is_empty())
-                        .map(unit_name)
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                ),
+                ("successors", names_of(successors)),
+            ],
+        ),
+        E::MembershipSuccessionOnly {
+            ceased, successors, ..
+        } => fill(
+            t.err_succession_only,
+            &[
+                ("ceased", names_of(ceased)),
+                ("successors", names_of(successors)),
+            ],
+        ),
+        E::MembershipSuccessorLeftOut {
+            unit,
+            year,
+            successors,
+            ..
+        } => fill(
+            t.err_successor_left_out,
+            &[
+                ("unit", names_of(unit)),
+                ("year", year.to_string()),
+                ("successors", names_of(successors)),
             ],
         ),
         // A date, or a whole year (a cluster year's members must last it).

@@ -376,7 +376,8 @@ struct ClusterPage {
     /// The cluster's newest covenant in force of an earlier year, to start the new one from:
     /// its id and year.
     model: Option<(String, i32)>,
-    /// Why the shown year's members can no longer change (its covenant has signatures).
+    /// Why the shown year's members can no longer change (its covenant has signatures, or its
+    /// year-end review is open).
     members_signed: Option<&'static str>,
     /// Members of the shown year ceased during it after the signature: the sentence that names
     /// them and their successors (the form then offers the succession, ticked).
@@ -557,7 +558,10 @@ pub fn cluster_page(
         .filter(|y| {
             can_manage && succession.is_none() && state.membership_signed(&id, *y).is_some()
         })
-        .map(|_| viewer.lang.error("membership_signed"));
+        .map(|y| match state.review_open_in(&id, y) {
+            true => viewer.lang.error("membership_review_open"),
+            false => viewer.lang.error("membership_signed"),
+        });
     let succession = succession.map(|(sentence, _)| sentence);
     let status = if errors.is_empty() && issue_failure.is_none() {
         StatusCode::OK
@@ -618,7 +622,8 @@ fn succession_due(
         .flat_map(|m| &m.successors)
         .map(name)
         .collect();
-    successors.dedup();
+    let mut seen = std::collections::BTreeSet::new();
+    successors.retain(|s| seen.insert(s.clone()));
     let sentence = crate::i18n::fill(
         lang.strings().succession_due,
         &[

@@ -774,7 +774,10 @@ fn a_signed_year_whose_member_merged_away_is_carried_on_by_its_successor(app: &T
     let lasting = post(&["ca-ct"]);
     assert_eq!(lasting.status, 422, "{}", lasting.body);
     let said = super::support::without_tags(&element(&lasting, "members-members-error"));
-    assert!(said.contains("thành viên chỉ đổi theo kế thừa"), "{said}");
+    assert!(
+        said.contains("chỉ bỏ được đơn vị đã ngừng hoạt động trong năm (Công an tỉnh Cà Mau) và chỉ thêm đơn vị kế thừa của chúng (Công an thành phố Cần Thơ)"),
+        "{said}"
+    );
     assert_eq!(
         app.service.read().size,
         size,
