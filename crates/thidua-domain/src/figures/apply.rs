@@ -365,8 +365,7 @@ impl State {
             });
         }
         let start = self.reporting_window(covenant, window)?.start;
-        // A unit merged or split away mid-year reports for the windows before that day only.
-        if self.units.get(unit).is_some_and(|u| !u.active_on(start)) {
+        if self.units.contains_key(unit) && !self.in_being_for(covenant, unit, window) {
             return Err(self.inactive(unit, start));
         }
         Ok((self.intern_form(covenant, version)?, year))

@@ -815,6 +815,14 @@ impl State {
             .collect()
     }
 
+    /// Whether `unit` reports for `covenant`'s window `window`: it is in being on the window's
+    /// first day (a unit merged or split away mid-year reports for the windows before that day
+    /// only). The rule a saved report is held to, and what overdue lists count.
+    pub fn in_being_for(&self, covenant: &CovenantId, unit: &UnitId, window: &str) -> bool {
+        self.reporting_window(covenant, window)
+            .is_ok_and(|w| self.units.get(unit).is_some_and(|u| u.active_on(w.start)))
+    }
+
     /// The last day of reported window `key` of `covenant`'s calendar in reporting `year`.
     pub fn window_end(&self, covenant: &CovenantId, year: i32, key: &str) -> Option<NaiveDate> {
         let calendar = self.calendar(covenant).ok()?;

@@ -121,6 +121,7 @@ pub fn missing_windows(
             .iter()
             .map(|r| r.window.key.to_string())
             .filter(|k| !approved.iter().any(|(a, _)| a == k))
+            .filter(|k| state.in_being_for(covenant, &unit, k))
             .collect();
         if !missing.is_empty() {
             out.push((unit, missing));

@@ -291,6 +291,11 @@ fn a_covenant_signed_before_the_mergers_is_carried_on_by_their_successors() {
     }
     merge_2025(&mut w);
     assert!(w.state.covenants[&gu(2025)].in_force().is_some());
+    // Kiên Giang reports the windows that began before 01/07/2025 (M07: 15/06–14/07), and is
+    // owed nothing after.
+    let in_being = |window: &str| w.state.in_being_for(&gu(2025), &u("ca-kg"), window);
+    assert!(in_being("M01") && in_being("M07"));
+    assert!(!in_being("M08") && !in_being("M12"));
     let open = ye(YearEndCommand::Open {
         covenant: gu(2025),
         dossier_deadline: d(2025, 12, 20),

@@ -386,7 +386,9 @@ fn unit_statuses(
                 late: submission.is_some_and(|s| s.late),
                 submission_deadline: submission.map(|s| s.deadline.to_string()),
                 corrections: report.map_or(0, Report::corrections),
-                overdue: past_deadline && overdue(report, own),
+                overdue: past_deadline
+                    && overdue(report, own)
+                    && state.in_being_for(&c.id, &u.id, window),
                 own,
             }
         })

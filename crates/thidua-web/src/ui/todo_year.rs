@@ -205,6 +205,7 @@ fn unsubmitted<'a>(
         .filter(|(key, _)| {
             let status = state.figures.report(unit, c.year, key).map(|r| r.status);
             matches!(status, None | Some(ReportStatus::Draft))
+                && state.in_being_for(&c.id, unit, key)
         })
         .collect()
 }
