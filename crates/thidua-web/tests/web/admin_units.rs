@@ -749,6 +749,23 @@ fn a_signed_year_whose_member_merged_away_is_carried_on_by_its_successor(app: &T
         assert_eq!(tag.contains("checked"), ticked, "{id}: {tag}");
     }
     assert!(form.contains("id=\"members-save\""), "{form}");
+    // The year-end page says up front why the review cannot open yet, and where to go.
+    let yearend = sec.get("/covenants/gu-12-2026/yearend");
+    let at = yearend
+        .body
+        .find("id=\"members-ceased\"")
+        .expect("the notice");
+    let notice = &yearend.body[at..];
+    let notice = &notice[..notice.find("</div>").unwrap()];
+    assert!(
+        super::support::without_tags(notice)
+            .contains("Công an tỉnh Cà Mau (01/09/2026) đã ngừng hoạt động trong năm"),
+        "{notice}"
+    );
+    assert!(
+        notice.contains("href=\"/clusters/cum-12?year=2026\""),
+        "{notice}"
+    );
 
     let post = |ticked: &[&str]| {
         let csrf = sec.get("/clusters/cum-12?year=2026").csrf();
@@ -794,6 +811,8 @@ fn a_signed_year_whose_member_merged_away_is_carried_on_by_its_successor(app: &T
     drop(state);
     let page = sec.get("/clusters/cum-12?year=2026");
     assert_eq!(element(&page, "members-succession"), "");
+    let yearend = sec.get("/covenants/gu-12-2026/yearend");
+    assert!(!yearend.body.contains("id=\"members-ceased\""));
     assert!(element(&page, "members-signed").contains("đã có chữ ký"));
     // The covenant page says who carries Cà Mau's undertakings on; the signers stay listed.
     let page = signed_in(app, "lanhdao-ag").get("/covenants/gu-12-2026");

@@ -62,6 +62,9 @@ struct ReviewPage {
     /// Before the opening, for the secretariat: members lacking approved figures, with the
     /// windows (named) they lack.
     missing_figures: Vec<(String, String)>,
+    /// Before the opening, for the secretariat: why the review cannot open while members have
+    /// ceased during the year, and the cluster page where the succession is saved.
+    members_ceased: Option<(String, String)>,
     /// The rules of the draw the secretariat's assignment, as it came back refused, breaks:
     /// (box name, the breach, ` checked` when ticked).
     typed_breaches: Vec<(String, api::BreachDto, &'static str)>,
@@ -720,6 +723,7 @@ fn review_view_at(
     let lock_blocked = lock_blocked(&state, viewer, &cov);
     let draw_blocked = draw_blocked(&state, viewer, &cov);
     let missing_figures = missing_figures(&state, viewer, &cov, &windows);
+    let members_ceased = members_ceased(&state, viewer, &cov);
     let typed_breaches = typed_breaches(&state, &cov, &typed);
     let dto = api::review_dto(app, &state, &viewer.scope, &cov, viewer.lang, viewer.now_ms);
     drop(state);
@@ -739,6 +743,7 @@ fn review_view_at(
                 draw_blocked,
                 refusal,
                 missing_figures,
+                members_ceased,
                 typed_breaches,
                 lang: viewer.lang,
             });
@@ -777,6 +782,26 @@ fn missing_figures(
             (rules::named(state, &unit), named.join(", "))
         })
         .collect()
+}
+
+/// For the cluster's secretariat, before the opening: the refusal the opening would meet
+/// while members ceased during the year ([`thidua_domain::yearend::rules::no_member_ceased`]),
+/// and the cluster page of the year, where the succession is saved.
+fn members_ceased(
+    state: &thidua_domain::State,
+    viewer: &Viewer,
+    cov: &CovenantId,
+) -> Option<(String, String)> {
+    use thidua_domain::yearend::rules;
+    if state.yearend.reviews.contains_key(cov) || !manages(state, viewer, cov) {
+        return None;
+    }
+    let c = state.covenants.get(cov)?;
+    let Err(thidua_domain::DomainError::YearEnd(e)) = rules::no_member_ceased(state, cov) else {
+        return None;
+    };
+    let said = crate::i18n::yearend::refusal(viewer.lang, &e);
+    Some((said, format!("/clusters/{}?year={}", c.cluster, c.year)))
 }
 
 /// The rules of the draw the assignment typed in a refused `decide_assignment` form breaks
