@@ -79,6 +79,25 @@ impl State {
         out
     }
 
+    /// The signers of `covenant`'s version in force that are no longer members of its year
+    /// (taken out by a succession), in the signers' order: their reports stay readable, no
+    /// longer counted.
+    pub fn former_members(&self, covenant: &crate::ids::CovenantId) -> Vec<UnitId> {
+        let Ok(c) = self.covenant(covenant) else {
+            return Vec::new();
+        };
+        let members = self.members(&c.cluster, c.year).unwrap_or(&[]);
+        c.in_force()
+            .map(|v| {
+                v.members
+                    .iter()
+                    .filter(|m| !members.contains(m))
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// The membership a succession gives `cluster`'s `year`: the members that last the year,
     /// then the units the others went into that may join this cluster (existing at the year's
     /// end, of the members' kind, not a member of another cluster that year: Sóc Trăng's

@@ -582,22 +582,24 @@ pub fn report_dto(
     now_ms: i64,
 ) -> Result<ReportDto, ApiError> {
     let c = visible_covenant(state, scope, id)?;
-    if !state
+    let member = state
         .members(&c.cluster, c.year)
-        .is_ok_and(|m| m.contains(unit))
-    {
-        return Err(ApiError::not_found());
-    }
+        .is_ok_and(|m| m.contains(unit));
     let w = state
         .reported_window(id, window)
         .map_err(|_| ApiError::not_found())?;
-    let form = state.reporting_form(id)?;
     let shown = ShownReport::of(state, scope, unit, c.year, window);
+    // A signer taken out by a succession: what it reported stays readable, and nothing more.
+    let former = !member && shown.values().is_some() && state.former_members(id).contains(unit);
+    if !member && !former {
+        return Err(ApiError::not_found());
+    }
+    let form = state.reporting_form(id)?;
     let elements = element_rows(state, &form, (id, c.year), unit, window, &shown);
     let issues = rule_issues(state, id, &shown)?;
     let led = scope.led_units().contains(unit);
     let reports = scope.reporting_units().contains(unit);
-    let open = !state.figures_locked(id);
+    let open = member && !state.figures_locked(id);
     let (can_edit, can_approve, can_reopen) = report_actions(&shown, open, reports, led);
     let pending = shown.report.and_then(|r| pending_reopening(r, shown.own));
     let deadline = state.figures_deadline(id, window)?;

@@ -117,6 +117,7 @@ pub static STRINGS: Strings = Strings {
     unit_parent_help: "Ministry departments and provincial police: choose the Ministry. Commune and ward police: choose their provincial police. The Ministry: leave empty.",
     unit_no_parent: "— None (top level)",
     carried_on: "Signers that ceased during the year in a reorganisation; the units they went into carry the covenant on in their place:",
+    carried_figures: "the figures it published",
     succession_due: "The {year} covenant is signed, but members ceased during the year in a reorganisation: {units}; successors: {successors}. The year's members now change only by succession: take out each unit that ceased and take in its successor (ticked below). A unit taken out loses its seat as head or deputy: record the new one below. The covenant stays in force with its signatures. From then on the successor reports the whole year's figures for its area (the windows before the merger too); the figures of a unit taken out stay in the log but no longer count.",
     members_one_kind: "A cluster's members in a year are units of one kind: choose within one group.",
     established: "Established",

@@ -117,6 +117,7 @@ pub static STRINGS: Strings = Strings {
     unit_parent_help: "Đơn vị thuộc Bộ và công an tỉnh, thành phố: chọn Bộ. Công an xã, phường: chọn công an tỉnh, thành phố quản lý. Bộ: để trống.",
     unit_no_parent: "— Không có (cấp cao nhất)",
     carried_on: "Đơn vị ký đã ngừng hoạt động trong năm do sắp xếp đơn vị; đơn vị kế thừa thực hiện giao ước thay:",
+    carried_figures: "số liệu đơn vị đã công bố",
     succession_due: "Giao ước năm {year} đã ký, nhưng trong năm {units} đã ngừng hoạt động do sắp xếp đơn vị; đơn vị kế thừa: {successors}. Thành viên của năm chỉ được đổi theo kế thừa: bỏ các đơn vị đã ngừng hoạt động, thêm đơn vị kế thừa của chúng (đã đánh dấu sẵn dưới đây). Đơn vị bị bỏ không còn giữ vị trí cụm trưởng, cụm phó: hãy ghi đơn vị mới ở mục dưới. Giao ước vẫn có hiệu lực với chữ ký đã có. Từ đó đơn vị kế thừa báo cáo số liệu cả năm cho địa bàn của mình (kể cả các kỳ trước ngày sáp nhập); số liệu của đơn vị bị bỏ vẫn lưu trong nhật ký nhưng không còn được tính.",
     members_one_kind: "Thành viên của cụm trong một năm cùng một loại đơn vị: chọn trong một nhóm.",
     established: "Ngày thành lập",

@@ -77,8 +77,9 @@ struct CovenantPage {
     withdrawn: Option<(String, String)>,
     sigs: Vec<SigRow>,
     /// Signers that ceased during the year and the units carrying the covenant on for each
-    /// (`Name (dd/mm/yyyy) → Name, …`), for a version in force.
-    carried: Vec<String>,
+    /// (`Name (dd/mm/yyyy) → Name, …`), for a version in force, with the first window it
+    /// published figures for (its report page), if any.
+    carried: Vec<(String, Option<String>)>,
     targets: Vec<TargetView>,
     versions: Vec<VersionRow>,
     can_sign: Vec<SignOption>,
@@ -210,22 +211,33 @@ fn carried_on(
     state: &thidua_domain::State,
     c: &thidua_domain::state::Covenant,
     v: &CovenantVersion,
-) -> Vec<String> {
+) -> Vec<(String, Option<String>)> {
     if v.frozen_at.is_none() {
         return Vec::new();
     }
     let name = |u: &thidua_domain::UnitId| names::unit(state, u).text;
+    let first_published = |u: &thidua_domain::UnitId| {
+        let calendar = state.calendar(&c.id).ok()?;
+        let published = state.figures.published_year(u, c.year);
+        calendar
+            .reported()
+            .iter()
+            .map(|r| r.window.key.as_str())
+            .find(|k| published.iter().any(|(p, _)| p == k))
+            .map(|k| format!("/covenants/{}/figures/{u}/{k}", c.id))
+    };
     state
         .ceased_signers(c, v)
         .iter()
         .map(|m| {
             let successors: Vec<String> = m.successors.iter().map(name).collect();
-            format!(
+            let line = format!(
                 "{} ({}) → {}",
                 name(&m.unit),
                 crate::format::date(&m.date),
                 successors.join(", ")
-            )
+            );
+            (line, first_published(&m.unit))
         })
         .collect()
 }

@@ -705,6 +705,13 @@ fn a_signed_year_whose_member_merged_away_is_carried_on_by_its_successor(app: &T
             cluster,
             content: super::support::content_of_year(2026, "Giao ước thi đua năm 2026"),
         },
+        // An Giang's leader also leads Cà Mau here, to see what its leader may still do.
+        Command::GrantRole {
+            user: thidua_domain::UserId::parse("lanhdao-ag").unwrap(),
+            role: thidua_domain::model::Role::Leader {
+                unit: unit("ca-cm"),
+            },
+        },
     ];
     app.service.execute_all(&Actor::System, setup).unwrap();
     let hash = app.service.read().covenants[&covenant]
@@ -720,6 +727,18 @@ fn a_signed_year_whose_member_merged_away_is_carried_on_by_its_successor(app: &T
             hash: hash.clone(),
         })
         .collect();
+    app.service
+        .execute_all(&Actor::System, std::mem::take(&mut signed))
+        .unwrap();
+    // Cà Mau's March figures, approved before the merger.
+    let figures = super::support::full_figures(&app.service, "gu-12-2026", 7);
+    signed.extend(super::support::monthly_reports(
+        "gu-12-2026",
+        "ca-cm",
+        3..=3,
+        true,
+        |_| figures.clone(),
+    ));
     signed.push(Command::RecordLineage {
         change: LineageChange {
             kind: LineageKind::Merge,
@@ -827,4 +846,23 @@ fn a_signed_year_whose_member_merged_away_is_carried_on_by_its_successor(app: &T
         "{carried}"
     );
     assert!(page.body.contains("id=\"sig-ca-cm\""), "{}", page.body);
+    // What Cà Mau published stays readable, from there, and nothing of it can change; a
+    // window it never reported is not found.
+    let march = "/covenants/gu-12-2026/figures/ca-cm/M03";
+    assert!(
+        page.body.contains(&format!("href=\"{march}\"")),
+        "{}",
+        page.body
+    );
+    let report = signed_in(app, "lanhdao-ag").get(march);
+    assert_eq!(report.status, 200, "{}", report.body);
+    assert!(
+        !report.body.contains(&format!("action=\"{march}")),
+        "{}",
+        report.body
+    );
+    assert_eq!(
+        sec.get("/covenants/gu-12-2026/figures/ca-cm/M05").status,
+        404
+    );
 }
