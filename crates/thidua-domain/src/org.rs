@@ -523,45 +523,15 @@ fn level<'a>(state: &State, parent: Option<&'a UnitId>) -> Option<&'a UnitId> {
 /// place. (Units gone before the year starts are refused when the event is applied.)
 /// Every such unit is named in one error (units and successors joined with ", ").
 fn members_last_the_year(state: &State, year: i32, members: &[UnitId]) -> Result<(), DomainError> {
-    let (start, end) = year_bounds(year);
-    let gone: Vec<DomainError> = members
-        .iter()
-        .filter(|m| {
-            state
-                .units
-                .get(*m)
-                .and_then(|u| u.dissolved)
-                .is_some_and(|d| start < d && d <= end)
-        })
-        .map(|m| state.inactive(m, end))
-        .collect();
-    let mut units = Vec::new();
-    let mut successors = Vec::new();
-    let mut first = None;
-    for e in gone {
-        if let DomainError::UnitDissolved {
-            unit,
-            date,
-            successors: s,
-        } = e
-        {
-            units.push(unit);
-            successors.extend(s.split(", ").filter(|x| !x.is_empty()).map(str::to_owned));
-            first.get_or_insert(date);
-        }
-    }
-    match first {
-        None => Ok(()),
-        Some(date) => {
-            let mut seen = BTreeSet::new();
-            successors.retain(|s| seen.insert(s.clone()));
-            Err(DomainError::UnitDissolved {
-                unit: units.join(", "),
-                date,
-                successors: successors.join(", "),
-            })
-        }
-    }
+    let ceased = state.ceased_among(members, year);
+    let Some(first) = ceased.first() else {
+        return Ok(());
+    };
+    Err(DomainError::UnitDissolved {
+        unit: crate::succession::joined(ceased.iter().map(|c| &c.unit)),
+        date: first.date.to_string(),
+        successors: crate::succession::joined(ceased.iter().flat_map(|c| &c.successors)),
+    })
 }
 
 impl State {
@@ -795,11 +765,7 @@ impl State {
     ) -> Result<(), DomainError> {
         self.cluster(cluster)?;
         self.check_members(cluster.as_str(), year, members)?;
-        self.check_membership_open(cluster, year, members)?;
-        let unchanged = self.members(cluster, year).is_ok_and(|m| {
-            m.iter().collect::<BTreeSet<_>>() == members.iter().collect::<BTreeSet<_>>()
-        });
-        let succession = !unchanged && self.membership_signed(cluster, year).is_some();
+        let succession = self.check_membership_open(cluster, year, members)?;
         let c = self.clusters.get_mut(cluster).expect("checked above");
         let entry = c.years.entry(year).or_default();
         entry.members = members.to_vec();
@@ -920,21 +886,21 @@ impl State {
 
     /// A year's members stay as they are once its covenant is signed (in force, or signed by
     /// anyone in its latest version: a new draft version reopens them), but for a succession
-    /// ([`crate::succession`]).
+    /// ([`crate::succession`]): whether the change is one.
     fn check_membership_open(
         &self,
         cluster: &crate::ids::ClusterId,
         year: i32,
         members: &[UnitId],
-    ) -> Result<(), DomainError> {
+    ) -> Result<bool, DomainError> {
         let current: BTreeSet<&UnitId> =
             self.members(cluster, year).unwrap_or(&[]).iter().collect();
         if members.iter().collect::<BTreeSet<_>>() == current {
-            return Ok(());
+            return Ok(false);
         }
         match self.membership_signed(cluster, year) {
-            Some(c) => self.check_succession(c, members),
-            None => Ok(()),
+            Some(c) => self.check_succession(c, members).map(|()| true),
+            None => Ok(false),
         }
     }
 

@@ -3,8 +3,9 @@
 //! case: Cluster 12 signed with Kiên Giang, Hậu Giang and Bạc Liêu, which ceased on 01/07/2025).
 //!
 //! The covenant stays in force: the units a member went into take its seat and its
-//! undertakings, and their figures already add up their predecessors' ([`crate::figures`]). The
-//! year's membership, fixed by the signatures, may then change in one way only: members that
+//! undertakings, and report the year's figures for their whole area (a member's year is its own
+//! reports, [`crate::engine_data`]); what a member taken out published stays readable
+//! ([`State::former_members`]), no longer counted. The year's membership, fixed by the signatures, may then change in one way only: members that
 //! ceased during the year are taken out, and units they went into (and nothing else) are taken
 //! in. A position (head, deputy) held by a member taken out falls vacant, for the secretariat
 //! to record anew. Once the year-end review is open the members no longer change, and the review
@@ -47,7 +48,7 @@ impl State {
 
     /// Those of `units` that cease during reporting `year`, with the units that answer for
     /// them at its end.
-    fn ceased_among(&self, units: &[UnitId], year: i32) -> Vec<CeasedMember> {
+    pub(crate) fn ceased_among(&self, units: &[UnitId], year: i32) -> Vec<CeasedMember> {
         let (start, end) = year_bounds(year);
         units
             .iter()
@@ -230,14 +231,36 @@ impl State {
 }
 
 /// Unit ids as a refusal carries them: each once, in the order given, joined with ", ".
-fn joined<'a>(units: impl Iterator<Item = &'a UnitId>) -> String {
+pub(crate) fn joined<'a>(units: impl Iterator<Item = &'a UnitId>) -> String {
+    once(units.map(UnitId::to_string)).join(", ")
+}
+
+/// `items` each once, in the order given.
+fn once(items: impl Iterator<Item = String>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for u in units {
-        if !out.iter().any(|x| x == u.as_str()) {
-            out.push(u.to_string());
+    for x in items {
+        if !out.contains(&x) {
+            out.push(x);
         }
     }
-    out.join(", ")
+    out
+}
+
+/// How notices and refusals name ceased members: each as `Name (dd/mm/yyyy)`, the day it
+/// ceased; and their successors by name, each once.
+pub fn named_ceased(state: &State, ceased: &[CeasedMember]) -> (Vec<String>, Vec<String>) {
+    let name = |u: &UnitId| {
+        state
+            .units
+            .get(u)
+            .map_or_else(|| u.to_string(), |x| x.name.to_string())
+    };
+    let units = ceased
+        .iter()
+        .map(|m| format!("{} ({})", name(&m.unit), m.date.format("%d/%m/%Y")))
+        .collect();
+    let successors = once(ceased.iter().flat_map(|m| &m.successors).map(name));
+    (units, successors)
 }
 
 /// Whether going from `current` to `members` takes out only members of `ceased` (at least

@@ -149,17 +149,7 @@ pub fn no_member_ceased(state: &State, covenant: &CovenantId) -> Result<(), Doma
     if ceased.is_empty() {
         return Ok(());
     }
-    let units: Vec<String> = ceased
-        .iter()
-        .map(|m| format!("{} ({})", named(state, &m.unit), m.date.format("%d/%m/%Y")))
-        .collect();
-    let mut successors: Vec<String> = ceased
-        .iter()
-        .flat_map(|m| &m.successors)
-        .map(|u| named(state, u))
-        .collect();
-    let mut seen = BTreeSet::new();
-    successors.retain(|s| seen.insert(s.clone()));
+    let (units, successors) = crate::succession::named_ceased(state, &ceased);
     let (units, successors) = (units.join(", "), successors.join(", "));
     Err(refuse_with(
         "yearend_member_ceased",
@@ -284,20 +274,7 @@ fn earlier_gaps(state: &State, covenant: &CovenantId, unit: &UnitId) -> Vec<Stri
         let mut lacking: Vec<(UnitId, Vec<u8>)> = Vec::new();
         for r in calendar.reported() {
             let key = r.window.key.as_str();
-            let parts = match merged {
-                true => state.earlier_missing(unit, covenant, y, key),
-                false
-                    if state
-                        .figures
-                        .report(unit, y, key)
-                        .and_then(|r| r.published())
-                        .is_none() =>
-                {
-                    vec![unit.clone()]
-                }
-                false => Vec::new(),
-            };
-            for part in parts {
+            for part in lacking_window(state, (unit, covenant, merged), y, key) {
                 match lacking.iter_mut().find(|(u, _)| *u == part) {
                     Some((_, months)) => months.push(r.month),
                     None => lacking.push((part, vec![r.month])),
@@ -311,6 +288,28 @@ fn earlier_gaps(state: &State, covenant: &CovenantId, unit: &UnitId) -> Vec<Stri
         );
     }
     out
+}
+
+/// Who of `unit`'s lineage has no approved report for window `key` of `year`: a merged unit's
+/// predecessors as [`State::earlier_missing`] names them; else the unit itself, or nobody.
+fn lacking_window(
+    state: &State,
+    (unit, covenant, merged): (&UnitId, &CovenantId, bool),
+    year: i32,
+    key: &str,
+) -> Vec<UnitId> {
+    if merged {
+        return state.earlier_missing(unit, covenant, year, key);
+    }
+    let published = state
+        .figures
+        .report(unit, year, key)
+        .and_then(|r| r.published())
+        .is_some();
+    match published {
+        true => Vec::new(),
+        false => vec![unit.clone()],
+    }
 }
 
 /// Months as runs, two digits each: `03, 07–12`.

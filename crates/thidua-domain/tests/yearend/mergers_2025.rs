@@ -51,31 +51,10 @@ fn pair(a: &str, b: &str) -> Pair {
 
 /// The provinces and the cluster, nothing else.
 fn provinces() -> World {
-    let mut w = World {
-        state: State::default(),
-        events: Vec::new(),
-    };
-    for (id, name) in PROVINCES {
-        w.ok(
-            &Actor::System,
-            Command::CreateUnit {
-                unit: u(id),
-                name: t(name),
-                short_code: t(&id[3..].to_uppercase()),
-                kind: UnitKind::ProvincialPolice,
-                parent: None,
-                established: d(2004, 1, 1),
-            },
-        );
-    }
-    w.ok(
-        &Actor::System,
-        Command::CreateCluster {
-            cluster: cum(),
-            name: t("Cụm thi đua số 12"),
-        },
-    );
-    w
+    provincial_world(
+        PROVINCES.map(|(id, name)| (id, name.to_owned(), id[3..].to_uppercase())),
+        "Cụm thi đua số 12",
+    )
 }
 
 /// The three mergers of 01/07/2025.

@@ -1312,17 +1312,29 @@ const FIVE: [&str; 5] = ["u1", "u2", "u3", "u4", "u5"];
 
 /// A world of [`FIVE`] provincial units and the cluster `cum()`, nothing else.
 fn five_units() -> World {
+    provincial_world(
+        FIVE.map(|id| (id, format!("Đơn vị {id}"), id.to_uppercase())),
+        "Cụm thử",
+    )
+}
+
+/// A world of the given provincial units (id, name, short code), founded in 2004, and the
+/// cluster `cum()` named `cluster`, nothing else.
+fn provincial_world(
+    units: impl IntoIterator<Item = (&'static str, String, String)>,
+    cluster: &str,
+) -> World {
     let mut w = World {
         state: State::default(),
         events: Vec::new(),
     };
-    for id in FIVE {
+    for (id, name, code) in units {
         w.ok(
             &Actor::System,
             Command::CreateUnit {
                 unit: u(id),
-                name: t(&format!("Đơn vị {id}")),
-                short_code: t(&id.to_uppercase()),
+                name: t(&name),
+                short_code: t(&code),
                 kind: UnitKind::ProvincialPolice,
                 parent: None,
                 established: d(2004, 1, 1),
@@ -1333,7 +1345,7 @@ fn five_units() -> World {
         &Actor::System,
         Command::CreateCluster {
             cluster: cum(),
-            name: t("Cụm thử"),
+            name: t(cluster),
         },
     );
     w

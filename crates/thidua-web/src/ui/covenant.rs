@@ -215,7 +215,6 @@ fn carried_on(
     if v.frozen_at.is_none() {
         return Vec::new();
     }
-    let name = |u: &thidua_domain::UnitId| names::unit(state, u).text;
     let first_published = |u: &thidua_domain::UnitId| {
         let calendar = state.calendar(&c.id).ok()?;
         let published = state.figures.published_year(u, c.year);
@@ -230,13 +229,9 @@ fn carried_on(
         .ceased_signers(c, v)
         .iter()
         .map(|m| {
-            let successors: Vec<String> = m.successors.iter().map(name).collect();
-            let line = format!(
-                "{} ({}) → {}",
-                name(&m.unit),
-                crate::format::date(&m.date),
-                successors.join(", ")
-            );
+            let (unit, successors) =
+                thidua_domain::succession::named_ceased(state, std::slice::from_ref(m));
+            let line = format!("{} → {}", unit.concat(), successors.join(", "));
             (line, first_published(&m.unit))
         })
         .collect()

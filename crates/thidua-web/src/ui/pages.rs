@@ -607,23 +607,7 @@ fn succession_due(
 ) -> Option<(String, Vec<UnitId>)> {
     let proposed = state.succession_due(id, year)?;
     let ceased = state.ceased_members(id, year);
-    let name = |u: &UnitId| {
-        state
-            .units
-            .get(u)
-            .map_or_else(|| u.to_string(), |x| x.name.to_string())
-    };
-    let units: Vec<String> = ceased
-        .iter()
-        .map(|m| format!("{} ({})", name(&m.unit), crate::format::date(&m.date)))
-        .collect();
-    let mut successors: Vec<String> = ceased
-        .iter()
-        .flat_map(|m| &m.successors)
-        .map(name)
-        .collect();
-    let mut seen = std::collections::BTreeSet::new();
-    successors.retain(|s| seen.insert(s.clone()));
+    let (units, successors) = thidua_domain::succession::named_ceased(state, &ceased);
     let sentence = crate::i18n::fill(
         lang.strings().succession_due,
         &[
