@@ -4,6 +4,11 @@
 
 /// Every user-visible string about withdrawing a merger or split.
 pub struct LineageStrings {
+    /// Beside a unit of the lineage form that has ceased ({date}).
+    pub ceased_on: &'static str,
+    /// Above the lineage form when the unit is a member of years under review ({unit},
+    /// {reviews}: "Cluster (year)" joined).
+    pub review_open: &'static str,
     pub status: &'static str,
     pub in_force: &'static str,
     pub withdrawn: &'static str,
@@ -20,6 +25,8 @@ pub struct LineageStrings {
 }
 
 pub static VI: LineageStrings = LineageStrings {
+    ceased_on: "đã chấm dứt từ {date}",
+    review_open: "{unit} là thành viên của {reviews}: đã mở tổng kết năm, chưa công bố kết quả. Việc sáp nhập, chia tách có hiệu lực trong năm đó vẫn được ghi nhận nhưng không làm thay đổi thành viên của năm nữa: đợt tổng kết tiếp tục với các đơn vị đã ký giao ước.",
     status: "Tình trạng",
     in_force: "Đang có hiệu lực",
     withdrawn: "Đã rút lúc {date}.",
@@ -36,6 +43,8 @@ pub static VI: LineageStrings = LineageStrings {
 };
 
 pub static EN: LineageStrings = LineageStrings {
+    ceased_on: "ceased on {date}",
+    review_open: "{unit} is a member of {reviews}: the year-end review is open and its results not yet published. A merger or split effective during that year is still recorded, but no longer changes the year's members: the review goes on with the units that signed the covenant.",
     status: "Status",
     in_force: "In force",
     withdrawn: "Withdrawn at {date}.",

@@ -12,6 +12,9 @@ pub struct YeStrings {
     pub open_title: &'static str,
     /// The link, beside a refusal to open while members ceased, to the cluster page.
     pub open_cluster_page: &'static str,
+    /// On an open review: members whose ceasing was recorded after the opening ({units},
+    /// {successors}).
+    pub ceased_after_opening: &'static str,
     pub open_button: &'static str,
     pub dossier_deadline: &'static str,
     pub commit_deadline: &'static str,
@@ -237,6 +240,7 @@ pub static VI: YeStrings = YeStrings {
     not_open: "Thư ký cụm chưa mở đợt tổng kết năm của giao ước này.",
     open_title: "Mở đợt tổng kết năm",
     open_cluster_page: "Mở trang cụm để đổi thành viên",
+    ceased_after_opening: "Các thành viên sau chấm dứt hoạt động trong năm, được ghi nhận sau khi đã mở tổng kết: {units}; đơn vị kế thừa: {successors}. Thành viên của năm không thay đổi nữa: đợt tổng kết tiếp tục với các đơn vị đã ký giao ước.",
     open_button: "Mở tổng kết",
     dossier_deadline: "Hạn nộp hồ sơ tự chấm",
     commit_deadline: "Hạn cam kết mã bốc thăm",
@@ -425,6 +429,7 @@ pub static EN: YeStrings = YeStrings {
     not_open: "The secretariat has not opened the year-end review of this covenant yet.",
     open_title: "Open the year-end review",
     open_cluster_page: "Open the cluster page to change the members",
+    ceased_after_opening: "These members ceased during the year, recorded after the review was opened: {units}; succeeded by {successors}. The year's members no longer change: the review goes on with the units that signed the covenant.",
     open_button: "Open the review",
     dossier_deadline: "Dossier deadline",
     commit_deadline: "Seed commitment deadline",

@@ -195,13 +195,23 @@ pub struct LineageValues {
     decision: String,
 }
 
+/// A unit offered by the lineage form, with the day it ceased if it has (it can then take
+/// part only in a change effective before that day).
+struct Offered {
+    id: String,
+    name: String,
+    ceased: Option<String>,
+}
+
 #[derive(Template)]
 #[template(path = "unit_lineage.html")]
 struct LineagePage {
     l: Layout,
     unit: UnitRef,
     /// Every unit, in Vietnamese collation order.
-    units: Vec<UnitRef>,
+    units: Vec<Offered>,
+    /// The years under review (open, results not published) the unit is a member of, said.
+    review_open: Option<String>,
     v: LineageValues,
     errors: FieldErrors,
 }
@@ -235,21 +245,73 @@ fn lineage_view(
     v: LineageValues,
     errors: FieldErrors,
 ) -> Response {
-    let t = viewer.lang.strings();
-    let units = {
+    let (t, ls) = (viewer.lang.strings(), viewer.lang.lineage());
+    let (units, review_open) = {
         let state = app.service.read();
-        let all: Vec<UnitId> = state.units.keys().cloned().collect();
-        sorted_refs(&state, &all)
+        (offered(&state, ls), review_open(&state, ls, &unit))
     };
     let shown = !errors.is_empty();
     let page = LineagePage {
         l: Layout::new(viewer, format!("{}: {}", t.record_lineage, unit.name)),
         unit,
         units,
+        review_open,
         v,
         errors,
     };
     with_status(render(&page), shown)
+}
+
+/// Every unit, in Vietnamese collation order, each ceased one with its day.
+fn offered(
+    state: &thidua_domain::State,
+    ls: &crate::i18n::lineage::LineageStrings,
+) -> Vec<Offered> {
+    let all: Vec<UnitId> = state.units.keys().cloned().collect();
+    sorted_refs(state, &all)
+        .into_iter()
+        .map(|u| {
+            let ceased = UnitId::parse(&u.id)
+                .ok()
+                .and_then(|id| state.units.get(&id)?.dissolved)
+                .map(|d| crate::i18n::fill(ls.ceased_on, &[("date", d.format("%d/%m/%Y"))]));
+            Offered {
+                id: u.id,
+                name: u.name,
+                ceased,
+            }
+        })
+        .collect()
+}
+
+/// The clusters' years whose review is open and unpublished with `unit` among the members,
+/// said: a change recorded now no longer changes those years' members.
+fn review_open(
+    state: &thidua_domain::State,
+    ls: &crate::i18n::lineage::LineageStrings,
+    unit: &UnitRef,
+) -> Option<String> {
+    let id = UnitId::parse(&unit.id).ok()?;
+    let reviews: Vec<String> = state
+        .yearend
+        .reviews
+        .values()
+        .filter(|r| r.published.is_none() && r.members.contains(&id))
+        .map(|r| {
+            let cluster = state
+                .clusters
+                .get(&r.cluster)
+                .map_or_else(|| r.cluster.to_string(), |c| c.cluster.name.to_string());
+            format!("{cluster} ({})", r.year)
+        })
+        .collect();
+    if reviews.is_empty() {
+        return None;
+    }
+    Some(crate::i18n::fill(
+        ls.review_open,
+        &[("unit", unit.name.clone()), ("reviews", reviews.join(", "))],
+    ))
 }
 
 /// `GET /units/{id}/lineage`: the form, with this unit ticked as a predecessor of a merger.

@@ -1370,6 +1370,63 @@ fn an_administrator_reads_no_draft_dossier_nor_its_files() {
     assert_eq!(admin.get(&file).status, 404);
 }
 
+/// A merger effective during the year but recorded after the review opened: the lineage form
+/// says beforehand that the year under review no longer changes its members, and ceased units
+/// carry their day; once recorded, the review page tells every reader who ceased and that the
+/// review goes on with the signers, and the cluster page offers no succession (the merger was
+/// accepted without a word, and the review went on naming a unit that no longer exists).
+#[test]
+fn a_merger_recorded_after_the_opening_is_said_on_the_review_page() {
+    use thidua_domain::model::{LineageChange, LineageKind};
+    let app = opened_review();
+    let admin = signed_in(&app, "quantri");
+    let form = admin.get("/units/ca-bl/lineage");
+    assert_eq!(form.status, 200);
+    let said = element_text(&form.body, "review-open", "p");
+    assert!(
+        said.contains("Bạc Liêu") && said.contains("(2024)"),
+        "{said}"
+    );
+    app.service
+        .execute(
+            &Actor::System,
+            Command::RecordLineage {
+                change: LineageChange {
+                    kind: LineageKind::Merge,
+                    predecessors: vec![unit("ca-bl"), unit("ca-cm")],
+                    successors: vec![unit("ca-cm")],
+                    effective: chrono::NaiveDate::from_ymd_opt(2024, 7, 1).unwrap(),
+                    decision: Text::parse("t", "Nghị quyết 1/2024", 100).unwrap(),
+                },
+            },
+        )
+        .unwrap();
+    let form = admin.get("/units/ca-cm/lineage").body;
+    assert!(form.contains("(đã chấm dứt từ 01/07/2024)"), "{form}");
+    for user in ["thuky12", "canbo-kg"] {
+        let page = signed_in(&app, user).get(&format!("/covenants/{COV}/yearend"));
+        assert_eq!(page.status, 200);
+        let said = element_text(&page.body, "ceased-after-opening", "p");
+        assert!(
+            said.contains("Bạc Liêu (01/07/2024)")
+                && said.contains("Cà Mau")
+                && said.contains("đã ký giao ước"),
+            "{user}: {said}"
+        );
+    }
+    let cluster = signed_in(&app, "thuky12")
+        .get("/clusters/cum-12?year=2024")
+        .body;
+    assert!(!cluster.contains("id=\"members-succession\""), "{cluster}");
+    assert!(app
+        .service
+        .read()
+        .review(&cov())
+        .unwrap()
+        .members
+        .contains(&unit("ca-bl")));
+}
+
 /// The review page's forms read nothing of another unit's dossier or disputes before the
 /// viewer is found to act for that unit: a member posting the dossier, file-removal or answer
 /// form for Kiên Giang is refused alike (403) whether Kiên Giang's draft holds a file on the

@@ -65,6 +65,9 @@ struct ReviewPage {
     /// Before the opening, for the secretariat: why the review cannot open while members have
     /// ceased during the year, and the cluster page where the succession is saved.
     members_ceased: Option<(String, String)>,
+    /// Once the review is open, for everyone who sees it: members whose ceasing during the
+    /// year was recorded after the opening, and that the review goes on with the signers.
+    ceased_after_opening: Option<String>,
     /// The rules of the draw the secretariat's assignment, as it came back refused, breaks:
     /// (box name, the breach, ` checked` when ticked).
     typed_breaches: Vec<(String, api::BreachDto, &'static str)>,
@@ -724,6 +727,7 @@ fn review_view_at(
     let draw_blocked = draw_blocked(&state, viewer, &cov);
     let missing_figures = missing_figures(&state, viewer, &cov, &windows);
     let members_ceased = members_ceased(&state, viewer, &cov);
+    let ceased_after_opening = ceased_after_opening(&state, viewer.lang, &cov);
     let typed_breaches = typed_breaches(&state, &cov, &typed);
     let dto = api::review_dto(app, &state, &viewer.scope, &cov, viewer.lang, viewer.now_ms);
     drop(state);
@@ -744,6 +748,7 @@ fn review_view_at(
                 refusal,
                 missing_figures,
                 members_ceased,
+                ceased_after_opening,
                 typed_breaches,
                 lang: viewer.lang,
             });
@@ -802,6 +807,29 @@ fn members_ceased(
     };
     let said = crate::i18n::yearend::refusal(viewer.lang, &e);
     Some((said, format!("/clusters/{}?year={}", c.cluster, c.year)))
+}
+
+/// Once the review is open: the members that ceased during the year, recorded after the
+/// opening (a succession is refused then, [`thidua_domain::DomainError::MembershipReviewOpen`]),
+/// named with the day and their successors, and that the review goes on with the signers.
+fn ceased_after_opening(
+    state: &thidua_domain::State,
+    lang: crate::i18n::Lang,
+    cov: &CovenantId,
+) -> Option<String> {
+    let review = state.yearend.reviews.get(cov)?;
+    let ceased = state.ceased_members(&review.cluster, review.year);
+    if ceased.is_empty() {
+        return None;
+    }
+    let (units, successors) = thidua_domain::succession::named_ceased(state, &ceased);
+    Some(crate::i18n::fill(
+        lang.yearend().ceased_after_opening,
+        &[
+            ("units", units.join(", ")),
+            ("successors", successors.join(", ")),
+        ],
+    ))
 }
 
 /// The rules of the draw the assignment typed in a refused `decide_assignment` form breaks
