@@ -615,6 +615,7 @@ pub fn error(code: &str) -> &'static str {
         "invalid_text" => "Contains invalid characters.",
         "invalid_id" => "Use lowercase a-z, digits, '-', '_', '.'.",
         "invalid_value" => "Invalid value.",
+        "confirm_required" => "This step cannot be undone: tick the confirmation box, then press again.",
         "invalid_date" => "Not a date: write a real day as dd/mm/yyyy, for example 28/02/2026.",
         "password_too_short" => "The password needs at least 10 characters.",
         "password_too_long" => "The password is too long.",

@@ -1087,6 +1087,7 @@ mod tests {
             "too_large",
             "body_timeout",
             "empty_log",
+            "confirm_required",
             "invalid_date",
             "target_shape",
             "target_threshold_missing",

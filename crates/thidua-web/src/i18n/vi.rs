@@ -615,6 +615,7 @@ pub fn error(code: &str) -> &'static str {
         "invalid_text" => "Có ký tự không hợp lệ.",
         "invalid_id" => "Mã chỉ gồm chữ thường không dấu, số, '-', '_', '.'.",
         "invalid_value" => "Giá trị không hợp lệ.",
+        "confirm_required" => "Bước này không hoàn tác được: hãy đánh dấu ô xác nhận rồi bấm lại.",
         "invalid_date" => "Ngày không đọc được: viết một ngày có thật dạng dd/mm/yyyy, ví dụ 28/02/2026.",
         "password_too_short" => "Mật khẩu phải có ít nhất 10 ký tự.",
         "password_too_long" => "Mật khẩu quá dài.",

@@ -481,16 +481,46 @@ pub async fn issue_covenant_as(
         .await
 }
 
+/// The covenant's issuing form: the box confirming that the preview was read.
 #[derive(Deserialize)]
-pub struct IssueForm {}
+pub struct IssueForm {
+    confirm: Option<String>,
+}
+
+/// Issuing takes a number for good: a secretariat's form without its box ticked (the browser
+/// requires it; a hand-made request may not) issues nothing and says so (422). Anyone else
+/// meets the refusal issuing gives them.
+fn confirmed(
+    viewer: &Viewer,
+    cluster: Option<&ClusterId>,
+    confirm: Option<&str>,
+) -> Result<(), ApiError> {
+    let manages = cluster.is_some_and(|c| viewer.scope.manages(c));
+    match confirm {
+        Some("1") => Ok(()),
+        _ if !manages => Ok(()),
+        _ => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "confirm_required",
+            "confirm: tick the box confirming the preview was read",
+        )),
+    }
+}
 
 async fn issue_covenant(
     State(app): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
-    CsrfForm(_): CsrfForm<IssueForm>,
+    CsrfForm(form): CsrfForm<IssueForm>,
 ) -> Response {
-    match issue_covenant_as(&app, &viewer, &id).await {
+    let cluster = CovenantId::parse(&id)
+        .ok()
+        .and_then(|c| Some(app.service.read().covenants.get(&c)?.cluster.clone()));
+    let issued = match confirmed(&viewer, cluster.as_ref(), form.confirm.as_deref()) {
+        Ok(()) => issue_covenant_as(&app, &viewer, &id).await,
+        Err(e) => Err(e),
+    };
+    match issued {
         Ok(d) => Redirect::to(&format!(
             "/clusters/{}?year={}&issued={}#documents",
             d.cluster, d.year, d.index
@@ -610,6 +640,8 @@ pub struct OfferParams {
     doc: String,
     date: Option<String>,
     place: Option<String>,
+    /// The issuing form's confirmation box (unused by the previews).
+    confirm: Option<String>,
 }
 
 async fn offer_file(
@@ -720,7 +752,12 @@ async fn issue_offer(
         date: date.as_deref(),
         place: form.place.as_deref(),
     };
-    match issue_offer_as(&app, &viewer, &id, &form.doc, dated).await {
+    let cluster = ClusterId::parse(&id).ok();
+    let issued = match confirmed(&viewer, cluster.as_ref(), form.confirm.as_deref()) {
+        Ok(()) => issue_offer_as(&app, &viewer, &id, &form.doc, dated).await,
+        Err(e) => Err(e),
+    };
+    match issued {
         Ok(d) => Redirect::to(&format!(
             "/clusters/{}?year={}&issued={}#documents",
             d.cluster, d.year, d.index

@@ -92,9 +92,21 @@ fn suite(app: &TestApp) {
     // Without the CSRF token: refused.
     let r = sec.post_form("/covenants/gu-12-2024/document/issue", &[("csrf", "x")]);
     assert_eq!(r.status, 403);
+    // Without the box confirming the preview was read: nothing issued, and said.
     let r = sec.post_form(
         "/covenants/gu-12-2024/document/issue",
         &[("csrf", &page.csrf())],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body.contains("Bước này không hoàn tác được"),
+        "{}",
+        r.body
+    );
+    assert!(sec.get("/api/v1/clusters/cum-12/documents").json()[0].is_null());
+    let r = sec.post_form(
+        "/covenants/gu-12-2024/document/issue",
+        &[("csrf", &page.csrf()), ("confirm", "1")],
     );
     assert_eq!(r.status, 303, "{}", r.body);
     // Back on the page, the issue is confirmed with its files.
@@ -351,9 +363,25 @@ pub fn offered_documents_after_publication(app: &TestApp) {
         ) && form.matches("formnovalidate").count() == 2,
         "{form}"
     );
-    let r = sec.post_form(
+    let unconfirmed = sec.post_form(
         "/clusters/cum-12/documents/issue",
         &[("csrf", &page.csrf()), ("doc", &inspection), ("date", &dmy)],
+    );
+    assert_eq!(unconfirmed.status, 422, "{}", unconfirmed.body);
+    assert!(
+        unconfirmed.body.contains("Bước này không hoàn tác được")
+            && unconfirmed.body.contains("id=\"offered-documents\""),
+        "told beside the offer: {}",
+        unconfirmed.body
+    );
+    let r = sec.post_form(
+        "/clusters/cum-12/documents/issue",
+        &[
+            ("csrf", &page.csrf()),
+            ("doc", &inspection),
+            ("date", &dmy),
+            ("confirm", "1"),
+        ],
     );
     assert_eq!(r.status, 303, "{}", r.body);
     // Back on the page, the issue is confirmed with its number and files.
@@ -372,6 +400,7 @@ pub fn offered_documents_after_publication(app: &TestApp) {
             ("doc", &inspection),
             ("date", &dmy),
             ("place", "Cần Thơ"),
+            ("confirm", "1"),
         ],
     );
     assert_eq!(r.status, 422, "{}", r.body);
@@ -406,6 +435,7 @@ pub fn offered_documents_after_publication(app: &TestApp) {
                 ("csrf", &page.csrf()),
                 ("doc", "results:gu-12-2024"),
                 ("date", date),
+                ("confirm", "1"),
             ],
         )
     };
