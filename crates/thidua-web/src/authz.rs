@@ -2,7 +2,7 @@
 //! event. Authorisation of commands stays in `thidua_domain::decide`; this module never grants
 //! anything `decide` would refuse, and every route asks it before showing data.
 //!
-//! Scopes: an administrator sees everything; a cluster secretariat or supervisor sees its
+//! Scopes: an administrator sees everything but the units' drafts (below); a cluster secretariat or supervisor sees its
 //! cluster, the cluster's member units and covenants; the Ministry's supervisor of every
 //! cluster (`Role::MinistrySupervisor`, read-only) reads each cluster as its supervisor does
 //! ([`Scope::serves`]), clusters created later included; a unit officer or leader sees their unit,
@@ -21,7 +21,8 @@
 //! and users it refers to among the events it may read. So a member unit replays, from the log
 //! alone, everything about its clusters: set-up (entry 0, the administrators), units and their
 //! lineage, memberships, head and deputy, covenants, versions, signatures. A unit's figures
-//! before approval (drafts, submissions) are visible to the unit itself only; the approved
+//! before approval (drafts, submissions) are visible to the unit itself only, administrators
+//! included ([`Scope::reads_unit_draft`], as a year-end dossier's drafts); the approved
 //! revision (its save, its submission, its approval) and reopenings of an approved report to the
 //! whole cluster (its members, secretariat and supervisor), who replay them with the drafts'
 //! revisions skipped (`State::figures_published`, `State::apply_readable`). The year-end
@@ -307,6 +308,9 @@ impl Scope {
 
     /// [`can_view_event`](Self::can_view_event) with the visibility computed beforehand.
     pub fn can_view_event_with(&self, state: &State, vis: &Visibility, event: &Event) -> bool {
+        if let Some(readable) = self.reads_unit_draft(state, vis, event) {
+            return readable;
+        }
         if vis.admin {
             return true;
         }
@@ -360,13 +364,9 @@ impl Scope {
             | Payload::WitnessPolicySet { .. }
             | Payload::WitnessKeyRegistered { .. }
             | Payload::HolidaysDeclared(_) => true,
-            // A unit's figures: the unit itself; the cluster once its leader approved them.
-            Payload::FiguresSaved { unit, covenant, .. }
-            | Payload::FiguresSubmitted { unit, covenant, .. }
-            | Payload::FiguresReopened { unit, covenant, .. } => {
-                self.can_admin_unit(unit)
-                    || (covenant_ok(covenant) && state.figures_published(event))
-            }
+            Payload::FiguresSaved { .. }
+            | Payload::FiguresSubmitted { .. }
+            | Payload::FiguresReopened { .. } => unreachable!("answered by reads_unit_draft"),
             // Approvals, corrections, deadlines, rules and historical imports: the cluster.
             Payload::FiguresApproved { covenant, .. }
             | Payload::FiguresDeadlineSet { covenant, .. }
@@ -389,6 +389,32 @@ impl Scope {
             // Kinds added later: visible through the unit they concern, else administrators only.
             #[allow(unreachable_patterns)]
             other => other.unit().is_some_and(|u| vis.units.contains(u)),
+        }
+    }
+}
+
+impl Scope {
+    /// What a unit keeps to itself until it publishes it, for everyone (administrators too, as
+    /// on the figures and year-end pages): a report's revisions (the unit; the cluster once its
+    /// leader approved them) and a year-end dossier's drafts (the unit only; the submission
+    /// carries the dossier). `None` for every other event.
+    fn reads_unit_draft(&self, state: &State, vis: &Visibility, event: &Event) -> Option<bool> {
+        let own = |unit: &UnitId| self.own_units().contains(unit);
+        match &event.payload {
+            Payload::FiguresSaved { unit, covenant, .. }
+            | Payload::FiguresSubmitted { unit, covenant, .. }
+            | Payload::FiguresReopened { unit, covenant, .. } => Some(
+                own(unit)
+                    || (state.figures_published(event)
+                        && state
+                            .covenants
+                            .get(covenant)
+                            .is_some_and(|c| vis.sees_cluster(&c.cluster))),
+            ),
+            Payload::YearEnd(thidua_domain::yearend::YearEndEvent::DossierSaved(d)) => {
+                Some(own(&d.unit))
+            }
+            _ => None,
         }
     }
 }

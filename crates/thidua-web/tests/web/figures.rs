@@ -894,6 +894,22 @@ fn an_administrator_reads_only_what_was_published(app: &TestApp) {
             .all(|e| e["value"].is_null()),
         "the draft's figures stay the unit's: {api}"
     );
+    // Nor does the log tell it: the draft's events are the unit's, as on the page (the
+    // history and the events API gave them to an administrator).
+    let drafts = |user: &str| -> Vec<serde_json::Value> {
+        let events = signed_in(app, user)
+            .get("/api/v1/events?unit=ca-kg&kind=figures_saved&limit=200")
+            .json();
+        let items = events["items"].as_array().unwrap().clone();
+        items
+            .into_iter()
+            .filter(|e| e.to_string().contains("\"M04\""))
+            .collect()
+    };
+    assert!(!drafts("canbo-kg").is_empty(), "the unit reads its draft");
+    assert_eq!(drafts("quantri"), Vec::<serde_json::Value>::new());
+    let history = admin.get("/history?unit=ca-kg").body;
+    assert!(!history.contains("04/2024"), "{history}");
     let page = admin.get(&format!("/covenants/{COV}/figures/ca-kg/M04"));
     assert_eq!(page.status, 200, "{}", page.body);
     for button in [
