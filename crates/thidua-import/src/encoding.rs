@@ -142,6 +142,9 @@ pub fn decode(bytes: &[u8]) -> Result<&str, ImportError> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(Legacy::Utf16.error());
     }
+    if let Some(e) = not_text(bytes) {
+        return Err(e);
+    }
     let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
     match std::str::from_utf8(body) {
         Ok(text) => {
@@ -156,6 +159,35 @@ pub fn decode(bytes: &[u8]) -> Result<&str, ImportError> {
         }
         Err(_) => Err(raw_legacy(body).error()),
     }
+}
+
+/// The header of an OLE2 compound file: Excel 97-2003's `.xls` (and old `.doc`).
+const OLE2: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// A file that is no text at all, told for what it is: an Excel 97-2003 workbook (saved as
+/// `.xls`, the habit of many offices), or bytes with a NUL among the first 8 KiB, which no
+/// text in any encoding but UTF-16 (refused before, by its byte-order mark) holds. Their bytes
+/// would otherwise be named a legacy encoding, and Unikey's converter offered as the cure.
+fn not_text(bytes: &[u8]) -> Option<ImportError> {
+    if bytes.starts_with(&OLE2) {
+        return Some(ImportError::file(
+            "xls_workbook",
+            "Tệp là bảng tính Excel 97-2003 (.xls); hệ thống đọc .xlsx và «CSV UTF-8»: hãy mở \
+             tệp bằng Excel hoặc LibreOffice rồi «Lưu thành» .xlsx.",
+            "The file is an Excel 97-2003 workbook (.xls); .xlsx and «CSV UTF-8» are read: open \
+             it in Excel or LibreOffice and «Save as» .xlsx.",
+        ));
+    }
+    let head = &bytes[..bytes.len().min(8192)];
+    head.contains(&0).then(|| {
+        ImportError::file(
+            "not_a_table",
+            "Tệp không phải bảng tính .xlsx hay tệp chữ CSV (có byte nhị phân): hãy xuất dữ liệu \
+             từ Excel hoặc LibreOffice dạng .xlsx hoặc «CSV UTF-8».",
+            "The file is neither an .xlsx workbook nor CSV text (it holds binary bytes): export \
+             the data from Excel or LibreOffice as .xlsx or «CSV UTF-8».",
+        )
+    })
 }
 
 /// The encoding raw non-UTF-8 bytes look like, by the scoring engine's detector (the one home of

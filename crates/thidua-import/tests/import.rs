@@ -726,6 +726,34 @@ fn a_bad_row_is_named_by_its_file_line_with_crlf_or_lf_endings() {
     }
 }
 
+/// An Excel 97-2003 workbook, or any binary file, is told for what it is, not as a legacy
+/// encoding to convert with Unikey (which cannot help).
+#[test]
+fn an_xls_workbook_or_a_binary_file_is_told_for_what_it_is() {
+    let s = world();
+    let plan = |name: &str, bytes: &[u8]| {
+        plan_reports(
+            &s,
+            &cov(),
+            Upload {
+                file_name: name,
+                bytes,
+            },
+            &Limits::default(),
+        )
+        .unwrap_err()
+    };
+    let mut xls = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    xls.extend((0..2000u32).map(|i| (i * 7 % 251) as u8));
+    let e = plan("so-lieu.xls", &xls);
+    assert_eq!(e.0[0].code, "xls_workbook", "{e}");
+    assert!(e.0[0].message_vi.contains("Lưu thành"), "{e}");
+    let mut binary = b"PNG".to_vec();
+    binary.extend([0x89, 0x00, 0x1A, 0xFF, 0x00, 0x10]);
+    let e = plan("so-lieu.xlsx", &binary);
+    assert_eq!(e.0[0].code, "not_a_table", "{e}");
+}
+
 #[test]
 fn legacy_encodings_are_refused_with_an_explanation() {
     let s = world();
