@@ -97,7 +97,8 @@ pub struct ServerArgs {
     /// Máy chủ / the server, e.g. https://thidua.cum12.example
     #[arg(long, env = "THIDUA_SERVER")]
     pub server: Option<String>,
-    /// Mã API của lãnh đạo đơn vị / the unit leader's API token.
+    /// Mã API của lãnh đạo đơn vị, đặt trong THIDUA_TOKEN / the unit leader's API token, in
+    /// THIDUA_TOKEN (on the command line it would show in the process list).
     #[arg(long, env = "THIDUA_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
     /// Tệp CA (PEM) / also trust the CAs in this PEM file for an https:// server.

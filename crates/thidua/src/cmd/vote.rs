@@ -41,9 +41,11 @@ pub struct Connection {
     /// Máy chủ / the server, e.g. http://thidua.cum12.example
     #[arg(long, env = "THIDUA_SERVER")]
     pub server: String,
-    /// Mã API của lãnh đạo đơn vị / the unit leader's API token.
+    /// Mã API của lãnh đạo đơn vị, đặt trong THIDUA_TOKEN / the unit leader's API token (made
+    /// on its Account page), in THIDUA_TOKEN: on the command line it would show in the process
+    /// list and the shell's history.
     #[arg(long, env = "THIDUA_TOKEN", hide_env_values = true)]
-    pub token: String,
+    pub token: Option<String>,
     /// Cuộc bỏ phiếu / the election id.
     #[arg(long)]
     pub election: String,
@@ -137,7 +139,10 @@ impl<'a> Api<'a> {
         let body: serde_json::Value = self
             .agent
             .get(&url)
-            .set("authorization", &bearer(&self.conn.token)?)
+            .set(
+                "authorization",
+                &bearer(self.conn.token.as_deref().unwrap_or_default())?,
+            )
             .call()
             .map_err(describe)?
             .into_json()?;
@@ -151,7 +156,10 @@ impl<'a> Api<'a> {
         let body: serde_json::Value = self
             .agent
             .post(&self.url("/api/v1/commands"))
-            .set("authorization", &bearer(&self.conn.token)?)
+            .set(
+                "authorization",
+                &bearer(self.conn.token.as_deref().unwrap_or_default())?,
+            )
             .send_json(serde_json::to_value(Command::Vote(command))?)
             .map_err(describe)?
             .into_json()?;
@@ -162,7 +170,7 @@ impl<'a> Api<'a> {
     fn log(&self) -> anyhow::Result<HttpLog> {
         Ok(HttpLog::with_ca(
             &self.conn.server,
-            Some(self.conn.token.clone()),
+            self.conn.token.clone(),
             self.conn.ca_file.as_deref(),
         )?)
     }
@@ -303,7 +311,10 @@ impl<'a> Api<'a> {
         let me: serde_json::Value = self
             .agent
             .get(&self.url("/api/v1/me"))
-            .set("authorization", &bearer(&self.conn.token)?)
+            .set(
+                "authorization",
+                &bearer(self.conn.token.as_deref().unwrap_or_default())?,
+            )
             .call()
             .map_err(describe)?
             .into_json()?;
