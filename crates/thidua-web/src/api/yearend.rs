@@ -933,6 +933,9 @@ pub struct ResultsDto {
     pub title: String,
     pub year: i32,
     pub published: bool,
+    /// Not published, but the scores are locked: the results publishing would give, shown to
+    /// the cluster's secretariat and supervisors (and administrators) before they publish.
+    pub preview: bool,
     /// The publishing event's log index.
     pub index: Option<u64>,
     /// A witnessed checkpoint covers the publication (else "chờ chứng thực").
@@ -960,16 +963,39 @@ pub fn results_dto(
     let review = state.review(id).map_err(|_| ApiError::not_found())?;
     let unpublished = unpublished_results(id, c);
     let Some((published, index)) = &review.published else {
-        return Ok(unpublished);
+        if review.locked_at.is_none() || !scope.oversees(&c.cluster) {
+            return Ok(unpublished);
+        }
+        let results = thidua_domain::yearend::score::results(state, review)?;
+        let preview = ResultsDto {
+            preview: true,
+            ..unpublished
+        };
+        return results_filled(state, review, &results, preview, lang);
     };
+    let shown = ResultsDto {
+        published: true,
+        index: Some(*index),
+        witnessed: witnessed_size.is_some_and(|s| *index < s),
+        ..unpublished
+    };
+    results_filled(state, review, &published.results, shown, lang)
+}
+
+/// `head` (the covenant, and whether and where the results were published) with `results`
+/// shown: the rows, the draw, the breakdowns, the council's flags and the re-checks.
+fn results_filled(
+    state: &DomainState,
+    review: &thidua_domain::yearend::Review,
+    results: &[thidua_domain::yearend::PublishedResult],
+    head: ResultsDto,
+    lang: crate::i18n::Lang,
+) -> Result<ResultsDto, ApiError> {
     let own = scoreboard(state, review, Scores::SelfAssessed, true)?;
     let fin = scoreboard(state, review, Scores::Final, true)?;
     let names = super::explain::ExplainNames::of(state, &review.schedule.covenant);
     Ok(ResultsDto {
-        published: true,
-        index: Some(*index),
-        witnessed: witnessed_size.is_some_and(|s| *index < s),
-        rows: result_rows(state, review, &published.results, &fin, &names, lang),
+        rows: result_rows(state, review, results, &fin, &names, lang),
         seed: review.drawn.as_ref().map(|(d, _)| d.seed.clone()),
         order: review
             .drawn
@@ -982,9 +1008,9 @@ pub fn results_dto(
             .map(|p| (unit_ref(state, &p.inspector), unit_ref(state, &p.inspected)))
             .collect(),
         breakdown: breakdowns(state, review, &own, &fin, &names, lang),
-        flags: flags(state, review, &published.results),
+        flags: flags(state, review, results),
         rechecks: rechecks(state, review),
-        ..unpublished
+        ..head
     })
 }
 
@@ -995,6 +1021,7 @@ fn unpublished_results(id: &CovenantId, c: &thidua_domain::state::Covenant) -> R
         title: c.latest().content.title.to_string(),
         year: c.year,
         published: false,
+        preview: false,
         index: None,
         witnessed: false,
         rows: vec![],

@@ -182,6 +182,10 @@ pub struct YeStrings {
     pub flag_agree_on: &'static str,
     pub flags_note: &'static str,
     pub not_published: &'static str,
+    /// Above the results before publication, for the secretariat and supervisors.
+    pub preview_notice: &'static str,
+    /// The year-end page's link to that preview, beside the publication.
+    pub open_preview: &'static str,
     pub unit: &'static str,
     pub draft: &'static str,
     pub open_results: &'static str,
@@ -382,6 +386,8 @@ pub static VI: YeStrings = YeStrings {
     flag_agree_on: "cùng điểm ở {same}/{total} tiêu chí",
     flags_note: "Đây là dấu hiệu để xem xét, không phải hình thức trừ điểm.",
     not_published: "Chưa công bố kết quả.",
+    preview_notice: "Bản xem trước: điểm đã khoá, kết quả chưa công bố. Chỉ thư ký cụm và đơn vị giám sát xem được trang này; các đơn vị thành viên thấy kết quả khi thư ký cụm công bố ở trang tổng kết năm.",
+    open_preview: "Xem trước kết quả sẽ công bố",
     unit: "Đơn vị",
     draft: "Bản nháp",
     open_results: "Xem kết quả tổng kết năm",
@@ -572,6 +578,8 @@ pub static EN: YeStrings = YeStrings {
     flag_agree_on: "same score on {same} of {total} criteria",
     flags_note: "Flags are for the council to consider, never automatic penalties.",
     not_published: "The results are not published yet.",
+    preview_notice: "Preview: the scores are locked, the results not published. Only the cluster's secretariat and supervisors see this page; the member units see the results once the secretariat publishes them on the year-end page.",
+    open_preview: "Preview the results to be published",
     unit: "Unit",
     draft: "Draft",
     open_results: "Open the year-end results",

@@ -885,6 +885,39 @@ fn who_reads_what_of_the_year_end(backend: Backend) {
             .contains("đã khoá: công bố kết quả"),
         "locked, not published: the secretariat's to-do"
     );
+    // Locked, not published: the secretariat and the supervisor see beforehand what the
+    // publication will give (it was published blind); the members see nothing yet.
+    let page = thuky.get(&format!("/covenants/{COV}/yearend")).body;
+    assert!(page.contains("id=\"preview-link\""), "{page}");
+    let preview: Vec<serde_json::Value> = ["thuky12", "giamsat12"]
+        .iter()
+        .map(|u| {
+            let page = signed_in(&app, u)
+                .get(&format!("/covenants/{COV}/results"))
+                .body;
+            assert!(page.contains("id=\"results-preview\""), "{u}: {page}");
+            assert!(!page.contains("id=\"results-xlsx\""), "{u}: {page}");
+            signed_in(&app, u)
+                .get(&format!("/api/v1/covenants/{COV}/yearend/results"))
+                .json()
+        })
+        .collect();
+    assert_eq!(preview[0]["preview"], true);
+    assert_eq!(preview[0]["rows"].as_array().unwrap().len(), 5);
+    assert_eq!(preview[0]["rows"], preview[1]["rows"]);
+    let member = signed_in(&app, "lanhdao-ag");
+    let hidden = member
+        .get(&format!("/api/v1/covenants/{COV}/yearend/results"))
+        .json();
+    assert_eq!(
+        (&hidden["preview"], &hidden["rows"]),
+        (&serde_json::json!(false), &serde_json::json!([]))
+    );
+    let page = member.get(&format!("/covenants/{COV}/results")).body;
+    assert!(
+        page.contains("id=\"not-published\"") && !page.contains("id=\"results\""),
+        "{page}"
+    );
     s.execute(
         &sys,
         ye(Y::PublishResults {
@@ -902,6 +935,11 @@ fn who_reads_what_of_the_year_end(backend: Backend) {
         .get(&format!("/api/v1/covenants/{COV}/yearend/results"))
         .json();
     assert_eq!(results["rows"].as_array().unwrap().len(), 5);
+    assert_eq!(
+        results["rows"], preview[0]["rows"],
+        "published as previewed"
+    );
+    assert_eq!(results["preview"], false);
     assert_eq!(results["witnessed"], false);
     let page = ag.get(&format!("/covenants/{COV}/results"));
     assert!(
