@@ -26,6 +26,8 @@ pub struct YeStrings {
     pub inspectors_one_only: &'static str,
     pub record_sample: &'static str,
     pub dossier: &'static str,
+    /// The section of the other units' submitted dossiers the viewer reads.
+    pub submitted_dossiers: &'static str,
     pub criterion: &'static str,
     pub max_points: &'static str,
     /// A computed criterion's points when its target is met (the breakdowns' column): a
@@ -255,6 +257,7 @@ pub static VI: YeStrings = YeStrings {
     inspectors_one_only: "Cụm có dưới 5 đơn vị nên mỗi đơn vị do 1 đơn vị chấm chéo (2 đơn vị chấm chéo cần ít nhất 5 đơn vị).",
     record_sample: "Số hồ sơ kiểm tra lại",
     dossier: "Hồ sơ tự chấm",
+    submitted_dossiers: "Hồ sơ tự chấm đã nộp",
     criterion: "Tiêu chí",
     max_points: "Điểm tối đa",
     standard_points: "Điểm chuẩn",
@@ -446,6 +449,7 @@ pub static EN: YeStrings = YeStrings {
     inspectors_one_only: "The cluster has fewer than 5 units, so each unit has 1 inspector (2 inspectors need at least 5 units).",
     record_sample: "Records re-checked",
     dossier: "Self-assessment dossier",
+    submitted_dossiers: "Submitted self-assessment dossiers",
     criterion: "Criterion",
     max_points: "Maximum",
     standard_points: "Standard points",

@@ -716,6 +716,22 @@ fn who_reads_what_of_the_year_end(backend: Backend) {
         5,
         "the secretariat reads every dossier"
     );
+    // …on its page too, as the supervisor does (only "Đã gửi" was shown there); a member
+    // reads no other unit's before the draw.
+    for user in ["thuky12", "giamsat12"] {
+        let page = signed_in(&app, user)
+            .get(&format!("/covenants/{COV}/yearend"))
+            .body;
+        let read = element_text(&page, "dossier-read-ca-kg", "details");
+        assert!(
+            read.contains("Giải trình") && read.contains("6"),
+            "{user}: {read}"
+        );
+    }
+    let page = signed_in(&app, "lanhdao-ag")
+        .get(&format!("/covenants/{COV}/yearend"))
+        .body;
+    assert!(!page.contains("id=\"submitted-dossiers\""), "{page}");
     let home = signed_in(&app, "lanhdao-ag").get("/").body;
     assert!(!home.contains("Nộp hồ sơ tự chấm điểm của"), "submitted");
     // The to-do names the reveal deadline (by default three days after the commitments').

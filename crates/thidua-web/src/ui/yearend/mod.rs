@@ -453,6 +453,24 @@ impl ReviewPage {
     fn records_for(&self, unit: &str) -> Option<&crate::api::yearend::RecordsDto> {
         self.r.records.iter().find(|r| r.unit.id == unit)
     }
+    /// The submitted dossiers the viewer reads that no other section shows: not its own
+    /// unit's, nor one it inspects (the secretariat and the supervisors read every one, members
+    /// every one once the results are published).
+    fn others_dossiers(&self) -> Vec<&crate::api::yearend::DossierDto> {
+        let own = self.own();
+        self.r
+            .dossiers
+            .iter()
+            .filter(|d| d.submitted && !own.iter().any(|(id, _)| *id == d.unit.id))
+            .filter(|d| {
+                !self
+                    .r
+                    .pairs
+                    .iter()
+                    .any(|p| p.mine && p.inspected.id == d.unit.id)
+            })
+            .collect()
+    }
     fn dossier_of(&self, unit: &str) -> Option<&crate::api::yearend::DossierDto> {
         self.r
             .dossiers
