@@ -611,6 +611,8 @@ pub struct ManageStrings {
     pub no_nominees: &'static str,
     /// The year's results are published but no unit has a final score (no rank).
     pub no_nominees_unscored: &'static str,
+    /// Before any Government-flag vote of the year: the award votes' order.
+    pub highest_first: &'static str,
     /// The year's results are published, units are ranked, none is eligible.
     pub no_nominees_ineligible: &'static str,
     /// Who the candidates are when the head or deputy is elected.
@@ -743,6 +745,7 @@ pub static MANAGE_VI: ManageStrings = ManageStrings {
     open_button: "Mở cuộc bỏ phiếu",
     show_candidates: "Xem đơn vị được đề cử",
     no_nominees: "Năm này chưa có đơn vị đủ điều kiện: công bố kết quả năm (hoặc ghi thứ hạng nếu năm đó chấm ngoài hệ thống) trước.",
+    highest_first: "Năm này chưa có cuộc bỏ phiếu Cờ thi đua của Chính phủ. Mỗi đơn vị chỉ được đề nghị một hình thức khen thưởng: đơn vị được đề nghị ở cuộc bỏ phiếu mở trước không còn là ứng viên ở các cuộc sau. Hãy mở cuộc bỏ phiếu hình thức cao nhất trước (Cờ thi đua của Chính phủ, rồi Cờ thi đua của Bộ Công an, rồi Bằng khen), để các đơn vị dẫn đầu không bị dùng hết cho hình thức thấp hơn.",
     no_nominees_unscored: "Kết quả năm này đã công bố nhưng không đơn vị nào có điểm cuối cùng (tổng điểm không tính được), nên không đơn vị nào được xếp hạng để đề cử.",
     no_nominees_ineligible: "Kết quả năm này đã công bố nhưng không đơn vị nào được xếp hạng đủ điều kiện đề nghị khen thưởng (ví dụ: đang chờ xem xét kỷ luật). Cụm trưởng, cụm phó năm sau vẫn bầu được: mọi đơn vị được xếp hạng sẽ là thành viên của cụm năm sau đều là ứng viên.",
     leaders_candidates: "Danh sách trên dùng cho cờ thi đua và bằng khen. Đơn vị đã được đề nghị ở một cuộc bỏ phiếu khen thưởng của năm không đưa vào các cuộc bỏ phiếu khen thưởng khác. Khi bầu cụm trưởng, cụm phó năm sau, ứng viên là mọi đơn vị được xếp hạng sẽ là thành viên của cụm năm sau, kể cả đơn vị không đủ điều kiện đề nghị khen thưởng.",
@@ -861,6 +864,7 @@ pub static MANAGE_EN: ManageStrings = ManageStrings {
     open_button: "Open the vote",
     show_candidates: "Show the candidates",
     no_nominees: "No unit is eligible for this year: publish the year's results (or record the standings of a year scored outside the system) first.",
+    highest_first: "This year has no Government-flag vote yet. A unit may be proposed for one award only: a unit proposed by a vote opened earlier is no longer a candidate in the later ones. Open the highest award's vote first (the Government flag, then the Ministry's flag, then the certificate), so that the leading units are not used up by a lower award.",
     no_nominees_unscored: "This year's results are published, but no unit has a final score (its total could not be computed), so no unit is ranked to be proposed.",
     no_nominees_ineligible: "This year's results are published, but no ranked unit is eligible to be proposed for an award (for instance, discipline pending). Next year's head and deputy can still be elected: every ranked unit that will be a member of the cluster next year is a candidate.",
     leaders_candidates: "This list is for flags and certificates. A unit an award vote of the year proposed is left out of the other award votes. When next year's head or deputy is elected, every ranked unit that will be a member of the cluster next year is a candidate, including units not eligible to be proposed for an award.",

@@ -992,6 +992,27 @@ fn who_reads_what_of_the_year_end(backend: Backend) {
     let listed = form.body.split("id=\"nominees\"").nth(1).unwrap();
     let listed = listed.split("</ol>").next().unwrap();
     assert_eq!(listed.matches("<li>").count(), nominees.len(), "{listed}");
+    // No Government-flag vote yet: the form says the votes go highest award first (a unit
+    // proposed by an earlier vote is no candidate in a later one), and stops saying it once
+    // that vote is open.
+    assert!(form.body.contains("id=\"highest-first\""), "{}", form.body);
+    s.execute(
+        &sys,
+        Command::Vote(thidua_domain::votes::VoteCommand::OpenElection {
+            election: thidua_domain::ElectionId::parse("co-cp-2024").unwrap(),
+            cluster: thidua_domain::ClusterId::parse("cum-12").unwrap(),
+            year: 2024,
+            award: thidua_domain::votes::AwardKind::GovernmentFlag,
+            title: Text::parse("t", "Cờ thi đua của Chính phủ năm 2024", 200).unwrap(),
+            seats: 1,
+            approval: thidua_domain::votes::Fraction { num: 4, den: 5 },
+            quorum: thidua_domain::votes::Fraction { num: 2, den: 3 },
+            trustee_threshold: 3,
+        }),
+    )
+    .unwrap();
+    let form = thuky.get("/clusters/cum-12/elections/new?year=2024");
+    assert!(!form.body.contains("id=\"highest-first\""), "{}", form.body);
     // Once the witnesses' quorum cosigns a checkpoint that covers the publication, the
     // results are final.
     super::witnessing::witness_everything(&app);

@@ -109,6 +109,8 @@ pub(super) struct NewPage {
     errors: Errors,
     /// Why the year has no candidates ([`no_nominees`]), when it has none.
     no_nominees: &'static str,
+    /// No Government-flag vote of the year yet: the award votes go highest first.
+    highest_first: bool,
 }
 
 /// Why a cluster's year has no nominees: its results not published yet (publish them, or
@@ -243,6 +245,9 @@ pub(super) fn new_view(
         f,
         errors: errors.clone(),
         no_nominees: no_nominees(m, &state, cluster, year),
+        highest_first: !state.elections.values().any(|e| {
+            &e.cluster == cluster && e.year == year && e.award == AwardKind::GovernmentFlag
+        }),
     });
     with_status(res, &errors)
 }
