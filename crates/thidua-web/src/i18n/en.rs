@@ -37,6 +37,7 @@ pub static STRINGS: Strings = Strings {
     home_my_roles: "My roles",
     home_clusters: "Emulation clusters",
     home_covenants: "Emulation covenants",
+    home_no_covenants: "No covenant yet: the cluster's secretariat drafts the year's covenant, then the member units sign it.",
     home_units: "Units",
     role_admin: "System administrator",
     role_secretariat: "Cluster secretariat",

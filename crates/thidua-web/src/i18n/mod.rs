@@ -251,6 +251,8 @@ pub struct Strings {
     pub home_my_roles: &'static str,
     pub home_clusters: &'static str,
     pub home_covenants: &'static str,
+    /// Under that heading when the viewer sees no covenant.
+    pub home_no_covenants: &'static str,
     pub home_units: &'static str,
     pub role_admin: &'static str,
     pub role_secretariat: &'static str,

@@ -37,6 +37,7 @@ pub static STRINGS: Strings = Strings {
     home_my_roles: "Vai trò của tôi",
     home_clusters: "Cụm thi đua",
     home_covenants: "Giao ước thi đua",
+    home_no_covenants: "Chưa có giao ước nào: thư ký cụm soạn giao ước của năm, rồi các đơn vị thành viên ký.",
     home_units: "Đơn vị",
     role_admin: "Quản trị hệ thống",
     role_secretariat: "Thư ký cụm",

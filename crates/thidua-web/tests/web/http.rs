@@ -2209,3 +2209,34 @@ pub(super) fn leader_of(app: &TestApp, unit: &str) -> Client {
     }
     signed_in(app, &user)
 }
+
+/// A unit in no covenant yet (Sóc Trăng) finds, under the home page's covenants heading, who
+/// makes one rather than an empty list; a member of one finds it listed.
+#[test]
+fn the_home_page_says_when_there_is_no_covenant_yet() {
+    use thidua_domain::{model::Role, Actor, Command, Text, UserId};
+    let app = spawn(Backend::Sqlite).unwrap();
+    let user = UserId::parse("canbo-st").unwrap();
+    let cmds = vec![
+        Command::RegisterUser {
+            user: user.clone(),
+            display_name: Text::parse("t", "Cán Bộ Sóc Trăng", 100).unwrap(),
+            demo: true,
+        },
+        Command::GrantRole {
+            user: user.clone(),
+            role: Role::Officer {
+                unit: thidua_domain::UnitId::parse("ca-st").unwrap(),
+            },
+        },
+    ];
+    app.service.execute_all(&Actor::System, cmds).unwrap();
+    thidua_web::accounts::set_password(app.accounts.as_ref(), &app.service, &user, PASSWORD)
+        .unwrap();
+    let home = signed_in(&app, "canbo-st").get("/").body;
+    assert!(home.contains("id=\"no-covenants\""), "{home}");
+    assert!(home.contains("thư ký cụm soạn giao ước"), "{home}");
+    let home = signed_in(&app, "canbo-kg").get("/").body;
+    assert!(!home.contains("id=\"no-covenants\""), "{home}");
+    assert!(home.contains("href=\"/covenants/"), "{home}");
+}
