@@ -88,6 +88,10 @@ pub struct VoteStrings {
     pub vote_button: &'static str,
     pub vote_browser_path: &'static str,
     pub vote_cli_path: &'static str,
+    /// The ballot's secrecy in one plain sentence, before the details of the two ways to vote.
+    pub vote_secret: &'static str,
+    /// The summary of those details (folded).
+    pub vote_paths_summary: &'static str,
     pub vote_noscript: &'static str,
     pub vote_revote: &'static str,
     pub vote_key_note: &'static str,
@@ -286,6 +290,8 @@ pub static VI: VoteStrings = VoteStrings {
     vote_choose_up_to: "Chọn tối đa",
     vote_button: "Mã hoá và gửi phiếu",
     vote_browser_path: "Trên trình duyệt: phiếu được mã hoá ngay trên máy của anh/chị bằng mã WebAssembly do máy chủ này cung cấp, rồi mới gửi đi. Máy chủ chỉ nhận phiếu đã mã hoá và không đọc được lựa chọn; nhưng máy chủ cung cấp mã chạy trên trình duyệt, nên một máy chủ gian lận có thể gửi mã khác để đọc lựa chọn trước khi mã hoá. Khoá bầu cử dùng để mã hoá cũng lấy từ trang do máy chủ gửi, không được tính lại trên máy anh/chị: một máy chủ gian lận có thể thay bằng khoá nó giữ. Máy chủ biết đơn vị nào đã bỏ phiếu và lúc nào.",
+    vote_secret: "Phiếu kín: lựa chọn được mã hoá ngay trên máy của anh/chị rồi mới gửi đi; máy chủ biết đơn vị nào đã bỏ phiếu, không biết đơn vị chọn ai. Kết quả chỉ giải mã được khi đủ số đơn vị giữ khoá cùng tham gia, sau khi đóng vòng bỏ phiếu.",
+    vote_paths_summary: "Bỏ phiếu trên trình duyệt hay bằng dòng lệnh: mỗi cách tin vào điều gì",
     vote_cli_path: "Bằng dòng lệnh: chạy “thidua vote” trên máy của mình (mã do anh/chị tự kiểm tra và biên dịch). Khoá bầu cử được tính lại trên máy đó từ các thông điệp tạo khoá của các đơn vị giữ khoá trong sổ ghi (không tin khoá máy chủ báo; khác nhau thì không mã hoá). Với --log-key (khoá công khai của sổ ghi, nên đối chiếu với khoá lấy từ nguồn khác máy chủ này, ví dụ văn bản của cụm), mọi mục sổ đọc được còn được đối chiếu với bản chốt sổ có chữ ký, nên máy chủ không thể cho xem một lịch sử đã bị sửa. Lựa chọn được mã hoá trên máy đó; máy chủ chỉ nhận phiếu đã mã hoá và biết đơn vị nào đã bỏ phiếu.",
     vote_noscript: "Trình duyệt không chạy JavaScript: hãy bỏ phiếu bằng lệnh",
     vote_revote: "Có thể bỏ phiếu lại trước khi kết thúc vòng; phiếu hợp lệ cuối cùng được tính.",
@@ -443,6 +449,8 @@ pub static EN: VoteStrings = VoteStrings {
     vote_choose_up_to: "Choose at most",
     vote_button: "Encrypt and send the ballot",
     vote_browser_path: "In the browser: your ballot is encrypted on your own machine by WebAssembly code this server provides, and only then sent. The server receives the encrypted ballot and cannot read your choice; but since the server provides the code your browser runs, a dishonest server could send other code that reads your choice before it is encrypted. The election key it encrypts with also comes from the page the server sends and is not recomputed on your machine: a dishonest server could substitute a key it holds. The server knows which unit voted and when.",
+    vote_secret: "A secret ballot: your choice is encrypted on your own machine before it is sent; the server knows which unit voted, not whom it chose. The totals can be decrypted only by enough key-holding units together, once the round is closed.",
+    vote_paths_summary: "Voting in the browser or from the command line: what each relies on",
     vote_cli_path: "From the command line: run “thidua vote” on your own machine (code you can check and build yourself). The election key is recomputed there from the trustees' key-ceremony messages in the log (the key the server reports is not trusted; on a difference nothing is encrypted). With --log-key (the log's public key; compare it with one obtained elsewhere than this server, e.g. from the cluster's documents) every log entry read is also checked against the log's signed checkpoint, so the server cannot show an altered history. Your choice is encrypted there; the server receives the encrypted ballot and knows which unit voted.",
     vote_noscript: "Your browser does not run JavaScript: vote with the command",
     vote_revote: "You may vote again before the round closes; the last valid ballot counts.",

@@ -140,6 +140,10 @@ fn vote_in_browser(
         "the WebAssembly module loaded: {}",
         b.source()
     );
+    // The secrecy in one plain sentence; what each way of voting relies on, folded.
+    assert!(b.text("#vote-secret").contains("Phiếu kín"));
+    assert!(b.text("#path-browser").is_empty(), "folded");
+    b.click("#vote-paths summary");
     assert!(b.text("#path-browser").contains("mã WebAssembly"));
     assert!(b.text("#small-electorate").contains("nhất trí"));
     // Without the WebAssembly path, the command line offered checks the log against its key,
