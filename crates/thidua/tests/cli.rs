@@ -2765,3 +2765,27 @@ fn an_interrupted_password_prompt_puts_the_terminal_back() {
         assert_eq!(pty.modes(), before, "by key {by_key}");
     }
 }
+
+/// A document's hash that is none (`zz`) is refused before anything is read, saying what a
+/// SHA-256 is; the log was read in full before "no document zz" was said.
+#[test]
+fn doc_check_refuses_what_is_not_a_sha256_before_reading() {
+    let out = thidua()
+        .args([
+            "doc",
+            "check",
+            "--sha256",
+            "zz",
+            "--server",
+            "http://127.0.0.1:9",
+        ])
+        .args(["--log-key", "x"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("64 chữ số thập lục phân") && !said.contains("127.0.0.1"),
+        "{said}"
+    );
+}

@@ -278,11 +278,7 @@ fn import_historical_figures(
 ) -> Result<Vec<Payload>, DomainError> {
     manage_covenant_cluster(state, actor, &covenant)?;
     file_name.check_line("file_name", limits::TITLE)?;
-    if sha256.len() != 64
-        || !sha256
-            .bytes()
-            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
-    {
+    if !crate::ids::is_sha256_hex(&sha256) {
         return Err(DomainError::InvalidValue {
             field: "sha256",
             reason: "64 lowercase hex digits".into(),

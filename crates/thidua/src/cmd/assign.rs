@@ -200,7 +200,7 @@ impl SecretFile {
             );
         }
         let value = get("value")?.to_ascii_lowercase();
-        if value.len() != 64 || !value.bytes().all(|b| b.is_ascii_hexdigit()) {
+        if !thidua_domain::ids::is_sha256_hex(&value) {
             bail!("value: cần 64 chữ số thập lục phân / 64 hexadecimal digits expected");
         }
         let file = Self {

@@ -186,7 +186,7 @@ pub struct CheckArgs {
     pub log: super::verify::ServerLogArgs,
     /// SHA-256 của văn bản (dòng kiểm chứng ở cuối văn bản) / the document's SHA-256 (its
     /// verification line)
-    #[arg(long)]
+    #[arg(long, value_parser = sha256_arg)]
     pub sha256: String,
     /// Bản cần so (PDF hoặc DOCX đã tải về) / a copy to compare (a downloaded PDF or DOCX)
     #[arg(long)]
@@ -199,7 +199,7 @@ pub struct IssuedArgs {
     #[command(flatten)]
     pub store: ReadStoreArgs,
     /// SHA-256 của văn bản / the document's SHA-256
-    #[arg(long)]
+    #[arg(long, value_parser = sha256_arg)]
     pub sha256: String,
     /// pdf | docx (mặc định theo đuôi tệp ra, .pdf nếu không có / by default the output
     /// file's extension, PDF without one)
@@ -690,4 +690,18 @@ fn check(
          is not the PDF or DOCX of document {sha256}",
         path = path.display()
     )
+}
+
+/// A document's SHA-256 as typed (either case, spaces around), refused at once when it is not
+/// one: the whole log was read before "no document" was said.
+fn sha256_arg(typed: &str) -> Result<String, String> {
+    let hash = typed.trim().to_ascii_lowercase();
+    if thidua_domain::ids::is_sha256_hex(&hash) {
+        Ok(hash)
+    } else {
+        Err(
+            "không phải SHA-256 (64 chữ số thập lục phân) / not a SHA-256 (64 hexadecimal digits)"
+                .into(),
+        )
+    }
 }

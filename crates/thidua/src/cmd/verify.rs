@@ -278,9 +278,7 @@ impl Receipt {
         let (index, hash) = text.trim().split_once(':').unwrap_or(("", ""));
         let hash = hash.trim().to_ascii_lowercase();
         match index.trim().parse() {
-            Ok(index) if hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit()) => {
-                Ok(Receipt { index, hash })
-            }
+            Ok(index) if thidua_domain::ids::is_sha256_hex(&hash) => Ok(Receipt { index, hash }),
             _ => anyhow::bail!(
                 "biên nhận phải có dạng SỐ_THỨ_TỰ:MÃ_BĂM (64 chữ số hex) / a receipt is \
                  RECORD:HASH (the ballot hash in 64 hexadecimal digits): {text:?}"

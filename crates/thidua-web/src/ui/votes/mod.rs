@@ -848,7 +848,7 @@ async fn receipt_page(
 
 /// A ballot's hash as receipts print it: 64 hexadecimal digits (lowercased before).
 fn is_ballot_hash(hash: &str) -> bool {
-    hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit())
+    thidua_domain::ids::is_sha256_hex(hash)
 }
 
 #[derive(Deserialize)]
