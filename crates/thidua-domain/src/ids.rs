@@ -101,6 +101,14 @@ id_type!(
     "target"
 );
 
+/// Whether `s` is a SHA-256 as the log writes it (of a file, a ballot, a document, a seed):
+/// 64 lowercase hexadecimal digits. Input in either case is lowercased before it is asked.
+pub fn is_sha256_hex(s: &str) -> bool {
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,12 +124,4 @@ mod tests {
         assert_eq!(json, "\"ca-ag\"");
         assert!(serde_json::from_str::<UnitId>("\"BAD ID\"").is_err());
     }
-}
-
-/// Whether `s` is a SHA-256 as the log writes it (of a file, a ballot, a document, a seed):
-/// 64 lowercase hexadecimal digits. Input in either case is lowercased before it is asked.
-pub fn is_sha256_hex(s: &str) -> bool {
-    s.len() == 64
-        && s.bytes()
-            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
 }
