@@ -798,6 +798,12 @@ pub fn parse_figures(
                 out.insert(id.clone(), v);
             }
             Ok(None) => {}
+            Err(("number_format", _, _))
+                if number == thidua_import::number::NumberFormat::Plain =>
+            {
+                let (vi, en) = plain_json_number(text.trim());
+                errors.push((id.clone(), vi, en));
+            }
             Err((_, vi, en)) => errors.push((id.clone(), vi, en)),
         }
     }
@@ -806,6 +812,15 @@ pub fn parse_figures(
     } else {
         Err(errors)
     }
+}
+
+/// How a JSON body writes a figure, for a value whose separators do not fit: the data files'
+/// advice (a `# number_format` line, `thidua score --number-format`) means nothing there.
+fn plain_json_number(text: &str) -> (String, String) {
+    (
+        format!("«{text}»: giá trị trong JSON là số thập phân viết dấu chấm, không phân cách hàng nghìn, ví dụ \"95.5\" hoặc \"1234\"."),
+        format!("«{text}»: a JSON value is a decimal with a point and no thousands separators, e.g. \"95.5\" or \"1234\"."),
+    )
 }
 
 /// Comments by element id, as texts (empty ones dropped); a comment typed in a legacy encoding

@@ -214,6 +214,20 @@ fn flow(app: &TestApp) {
         assert_eq!(r.json()["error"], "legacy_encoding", "{}", r.body);
     }
     assert_eq!(app.service.read().size, size, "nothing stored");
+    // A Vietnamese decimal comma in the JSON body: told how a JSON value is written (it was
+    // told to add a data file's `# number_format` line, or to use `thidua score`).
+    let r = officer.put_json(
+        &format!("/api/v1/covenants/{COV}/figures/ca-kg/M04"),
+        json!({"values": {"crimes": "95,5"}}),
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    let said = r.json()["message"].as_str().unwrap_or_default().to_owned();
+    assert!(
+        said.contains("a JSON value is a decimal with a point") && !said.contains("number_format"),
+        "{}",
+        r.body
+    );
+    assert_eq!(app.service.read().size, size, "nothing stored");
     let r = officer.post_json(
         &format!("/api/v1/covenants/{COV}/figures/ca-kg/M03/approve"),
         json!({"revision": 1}),
