@@ -739,7 +739,9 @@ fn check_extends(previous: Option<&VerifierState>, cp: &Checkpoint) -> Result<()
     }
     if p.size > cp.size {
         return Err(VerifyError::Inconsistent(format!(
-            "the log had {} entries when last verified; its newest checkpoint now has {}",
+            "the log had {} entries when last verified; its newest checkpoint now has {} (a \
+             history cut short, or an older copy of the log, such as a backup: verify an older \
+             copy with --no-state or another --state file)",
             p.size, cp.size
         )));
     }

@@ -1608,11 +1608,17 @@ async fn import_handler(
     }
 }
 
+/// An uploaded file's bytes, as the OpenAPI document names them: a binary string (the
+/// generator made an array of integers of raw bytes).
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct FileBody(#[allow(dead_code)] Vec<u8>);
+
 /// Imports a unit's figures from its template (XLSX or CSV, the raw file as the body) or from
 /// rows `unit,element,period,value`; all or nothing. Errors name the sheet, row and column.
 #[utoipa::path(post, path = "/api/v1/covenants/{id}/figures/import", tag = "figures",
     params(("id" = String, Path, description = "covenant id"), ImportQuery),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "the file's bytes (XLSX or CSV), whatever its `Content-Type`"),
+    request_body(content = FileBody, content_type = "application/octet-stream", description = "the file's bytes (XLSX or CSV), whatever its `Content-Type`"),
     responses((status = 200, body = ImportOutcome),
         (status = 400, description = "a query string that does not parse: unknown parameters, wrong types (`invalid_query`)", body = ErrorBody),
         (status = 403, description = "not allowed to import these figures: a unit's figures are its officers' (`forbidden`, `figures_by_officers`), refused before anything of the units' figures is read; or a cookie session without the `x-csrf-token` header (`csrf`)", body = ErrorBody),
@@ -1633,7 +1639,7 @@ pub async fn import(
 /// (`unit,element,period,value`), recorded with the file's SHA-256; all or nothing.
 #[utoipa::path(post, path = "/api/v1/covenants/{id}/figures/historical", tag = "figures",
     params(("id" = String, Path, description = "covenant id"), ImportQuery),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "the file's bytes (XLSX or CSV), whatever its `Content-Type`"),
+    request_body(content = FileBody, content_type = "application/octet-stream", description = "the file's bytes (XLSX or CSV), whatever its `Content-Type`"),
     responses((status = 200, body = ImportOutcome),
         (status = 400, description = "a query string that does not parse: unknown parameters, wrong types (`invalid_query`)", body = ErrorBody),
         (status = 403, description = "not the cluster's secretariat (`forbidden`), refused before the file is read; or a cookie session without the `x-csrf-token` header (`csrf`)", body = ErrorBody),

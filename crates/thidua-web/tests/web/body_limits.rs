@@ -64,6 +64,23 @@ fn the_openapi_document_says_the_limits() {
     assert!(import.contains(&said(MAX_UPLOAD).1), "{import}");
     let body = &doc["components"]["schemas"]["ErrorBody"]["properties"];
     assert!(body["limit_bytes"].is_object(), "{body}");
+    // An upload's body is a binary string, not an array of integers.
+    for path in [
+        "/api/v1/covenants/{id}/figures/import",
+        "/api/v1/covenants/{id}/figures/historical",
+    ] {
+        let schema = &doc["paths"][path]["post"]["requestBody"]["content"]
+            ["application/octet-stream"]["schema"];
+        let schema = match schema["$ref"].as_str() {
+            Some(r) => &doc["components"]["schemas"][r.rsplit('/').next().unwrap()],
+            None => schema,
+        };
+        assert_eq!(
+            (&schema["type"], &schema["format"]),
+            (&serde_json::json!("string"), &serde_json::json!("binary")),
+            "{path}: {schema}"
+        );
+    }
 }
 
 /// A form over 1 MiB, before sign-in or after, answers an error page that says the limit and
