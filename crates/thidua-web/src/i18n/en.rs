@@ -232,6 +232,7 @@ pub static STRINGS: Strings = Strings {
     check_not: "not",
     rule_warning: "warning: needs an explanatory comment",
     quota: "at most",
+    quota_unreachable: "The cluster has {n} units in {year}: the {quota}% quota of band «{band}» is {exact} units, rounded down to 0, so no unit can reach this band. If the cluster does not want that, change the quota in the regulation before signing.",
     basis: "On the basis of",
     bonuses: "Bonus points",
     penalties: "Penalty points",

@@ -474,6 +474,9 @@ pub struct Strings {
     pub check_not: &'static str,
     pub rule_warning: &'static str,
     pub quota: &'static str,
+    /// Under the bands, a quota that leaves no seat for the year's membership ({n}, {year},
+    /// {quota}, {band}, {exact}).
+    pub quota_unreachable: &'static str,
     pub basis: &'static str,
     pub bonuses: &'static str,
     pub penalties: &'static str,

@@ -232,6 +232,7 @@ pub static STRINGS: Strings = Strings {
     check_not: "không phải",
     rule_warning: "cảnh báo: cần ghi chú giải thích",
     quota: "tối đa",
+    quota_unreachable: "Cụm có {n} đơn vị năm {year}: tỷ lệ tối đa {quota}% của xếp loại «{band}» là {exact} đơn vị, làm tròn xuống còn 0, nên không đơn vị nào đạt được xếp loại này. Nếu cụm không muốn vậy, hãy sửa tỷ lệ trong quy chế trước khi ký.",
     basis: "Căn cứ",
     bonuses: "Điểm thưởng",
     penalties: "Điểm trừ",

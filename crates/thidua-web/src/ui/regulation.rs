@@ -584,6 +584,35 @@ fn items(words: Words) -> (Vec<ItemRow>, Vec<ItemRow>, Vec<ItemRow>) {
     )
 }
 
+/// The bands whose quota, for `members` units, rounds down to no seat at all (20% of 3 units
+/// is 0,6: none), each said; none for a cluster without members yet.
+fn quotas_unreachable(
+    t: &Strings,
+    reg: &thidua_scoring::ast::Regulation,
+    members: usize,
+    year: i32,
+) -> Vec<String> {
+    let n = Decimal::from(members as u64);
+    reg.bands
+        .iter()
+        .filter_map(|b| Some((b, b.quota_pct?)))
+        .map(|(b, q)| (b, q, n * q / Decimal::from(100)))
+        .filter(|(_, _, exact)| members > 0 && exact.floor().is_zero())
+        .map(|(b, q, exact)| {
+            fill(
+                t.quota_unreachable,
+                &[
+                    ("n", members.to_string()),
+                    ("year", year.to_string()),
+                    ("quota", num(&q)),
+                    ("band", b.name.clone()),
+                    ("exact", num(&exact.normalize())),
+                ],
+            )
+        })
+        .collect()
+}
+
 /// How a bonus or penalty item earns its points: once when its condition holds ("1 điểm khi
 /// …"), else so many for each thing it counts, in the counted thing's unit ("2 điểm cho mỗi vụ
 /// “…”", at most its cap).
@@ -637,6 +666,8 @@ struct RegulationPage {
     bonuses: Vec<ItemRow>,
     penalties: Vec<ItemRow>,
     bands: Vec<ItemRow>,
+    /// Bands whose quota leaves no seat for the year's membership, said.
+    quotas_unreachable: Vec<String>,
     /// The validation rules on a window's figures (`[[rule]]`), signed with the regulation.
     rules: Vec<ItemRow>,
     /// The viewer may replace the regulation (secretariat of the cluster, administrators),
@@ -738,6 +769,7 @@ fn page(app: &AppState, viewer: &Viewer, id: &str, version: Option<u32>, shown: 
     };
     let last_year = earlier_covenant(&state, viewer, &c).map(|_| c.year - 1);
     let mode = edit_mode(viewer, &state, &c);
+    let members = state.members(&c.cluster, c.year).map_or(0, <[_]>::len);
     drop(state);
     // A version the covenant does not have is not found, never its latest shown instead.
     let v = match version {
@@ -782,6 +814,10 @@ fn page(app: &AppState, viewer: &Viewer, id: &str, version: Option<u32>, shown: 
         bonuses,
         penalties,
         bands,
+        quotas_unreachable: compiled
+            .as_ref()
+            .map(|r| quotas_unreachable(t, r.ast(), members, c.year))
+            .unwrap_or_default(),
         rules: compiled
             .as_ref()
             .map(|r| rule_rows(viewer.lang, r.ast()))

@@ -2240,3 +2240,30 @@ fn the_home_page_says_when_there_is_no_covenant_yet() {
     assert!(!home.contains("id=\"no-covenants\""), "{home}");
     assert!(home.contains("href=\"/covenants/"), "{home}");
 }
+
+/// A band's quota that leaves no seat for the year's membership is said beside the bands on
+/// the regulation page, before signing: Cluster 13's two units and a 20% quota give 0,4 of a
+/// unit, rounded down to none (a three-unit cluster found no unit «Xuất sắc» only at
+/// publication); Cluster 12's five give one seat, and nothing is said.
+#[test]
+fn a_quota_that_leaves_no_seat_is_said_before_signing() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    let page = signed_in(&app, "canbo-dt")
+        .get("/covenants/gu-13-2024/regulation")
+        .body;
+    assert!(
+        page.contains("class=\"notice warn quota-unreachable\"")
+            && page.contains(
+                "Cụm có 2 đơn vị năm 2024: tỷ lệ tối đa 20% của xếp loại «Xuất sắc» là 0,4 đơn vị"
+            ),
+        "{page}"
+    );
+    let page = signed_in(&app, "canbo-kg")
+        .get("/covenants/gu-12-2024/regulation")
+        .body;
+    assert!(
+        page.contains("Xuất sắc</span>: "),
+        "the bands listed: {page}"
+    );
+    assert!(!page.contains("quota-unreachable"), "{page}");
+}
