@@ -171,6 +171,20 @@ impl Lang {
                     ),
                 }
             }
+            // Without the state to name them (the command line), the units by their ids; the
+            // pages name them (`ui::names`).
+            thidua_domain::DomainError::UnitDissolved {
+                unit,
+                date,
+                successors,
+            } => fill(
+                self.strings().err_unit_dissolved,
+                &[
+                    ("unit", unit.as_str()),
+                    ("date", crate::format::iso_date(date).as_str()),
+                    ("successors", successors.as_str()),
+                ],
+            ),
             thidua_domain::DomainError::YearEnd(y) => yearend::refusal(self, y),
             // Where a unit of this kind stands, in a sentence of its own.
             thidua_domain::DomainError::ParentKind { kind, .. } => self
@@ -881,6 +895,21 @@ impl Strings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A ceased unit's refusal says which unit, from when and into whom in Vietnamese too,
+    /// where no state names them (the command line): it said only «the unit ceased to exist».
+    #[test]
+    fn a_ceased_units_refusal_names_it_without_the_state() {
+        let e = thidua_domain::DomainError::UnitDissolved {
+            unit: "ca-kg".into(),
+            date: "2025-07-01".into(),
+            successors: "ca-ag".into(),
+        };
+        assert_eq!(
+            Lang::Vi.refusal(&e),
+            "ca-kg không còn tồn tại từ ngày 01/07/2025 (đã hợp nhất vào ca-ag); hãy chọn đơn vị kế thừa."
+        );
+    }
 
     #[test]
     fn fill_chooses_the_english_plural_by_the_written_value() {
