@@ -98,7 +98,7 @@ pub enum VerifyError {
     /// directly): the sentence with which a server refuses to start on it.
     #[error("{0}")]
     Stored(String),
-    #[error("checkpoint signature: {0}")]
+    #[error("chữ ký của bản chốt sổ không kiểm chứng được / checkpoint signature: {0}")]
     Signature(String),
     #[error("witnesses: {found} trusted cosignature(s) ({units}), {required} required")]
     Quorum {

@@ -552,7 +552,12 @@ impl Stores {
     pub fn backup(path: &Path) -> anyhow::Result<Self> {
         let dir = tempfile::tempdir().context("making a temporary directory")?;
         let copy = dir.path().join("backup.db");
-        std::fs::copy(path, &copy).with_context(|| format!("copying {}", path.display()))?;
+        std::fs::copy(path, &copy).with_context(|| {
+            format!(
+                "không đọc được bản sao lưu {0} / cannot read the backup {0}",
+                path.display()
+            )
+        })?;
         let mut stores = Self::sqlite(&copy)?;
         stores._copy = Some(dir);
         Ok(stores)
