@@ -229,12 +229,17 @@ fn published_review<'a>(
     cut: &ReportingWindow,
     calendar: &Calendar<'_>,
 ) -> Result<&'a Review, DomainError> {
-    let review = state.review(covenant)?;
-    if review.published.is_none() {
-        return Err(refuse(
+    // Not published, whether the review is open or not yet: said alike (a review not open
+    // answered «not open», which was not what was asked).
+    let not_published = || {
+        refuse(
             "yearend_phase",
             format!("the year-end results of {covenant} are not published yet: the scores of the manual criteria are exported once they are"),
-        ));
+        )
+    };
+    let review = state.review(covenant).map_err(|_| not_published())?;
+    if review.published.is_none() {
+        return Err(not_published());
     }
     if let Some(later) = calendar.reported().iter().find(|r| r.window.end > cut.end) {
         return Err(DomainError::InvalidValue {

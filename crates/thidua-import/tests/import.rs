@@ -1831,3 +1831,14 @@ fn a_template_workbook_is_the_same_bytes_every_time_and_only_xlsx_or_csv() {
         assert!(e.message_en.contains("use xlsx or csv"), "{e}");
     }
 }
+
+/// Exporting the year-end scores before the review is even open says the results are not
+/// published (it said the review «is not open», which was not what was asked).
+#[test]
+fn the_year_end_scores_are_not_exported_before_publication() {
+    let s = world();
+    let window = export::year_window(&s, &cov()).unwrap();
+    let e =
+        export::data_csv_with(&s, &cov(), &window, Some(export::ManualScores::Final)).unwrap_err();
+    assert!(e.to_string().contains("not published yet"), "{e}");
+}
