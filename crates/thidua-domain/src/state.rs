@@ -346,10 +346,20 @@ impl State {
             })
     }
 
-    /// Units sorted by name in Vietnamese collation order.
+    /// Units sorted by their whole names in Vietnamese collation order: the order of the
+    /// official documents' signature blocks, which every issued document is rebuilt with
+    /// (never to change under documents issued before).
     pub fn sorted_by_name<'a>(&'a self, ids: &'a [UnitId]) -> Vec<&'a Unit> {
         let mut units: Vec<&Unit> = ids.iter().filter_map(|id| self.units.get(id)).collect();
         crate::text::sort_by_name(&mut units, |u| u.name.as_str());
+        units
+    }
+
+    /// Units in the order of the places they serve, as the pages list them
+    /// ([`crate::text::sort_units_by_name`]).
+    pub fn sorted_by_place<'a>(&'a self, ids: &'a [UnitId]) -> Vec<&'a Unit> {
+        let mut units: Vec<&Unit> = ids.iter().filter_map(|id| self.units.get(id)).collect();
+        crate::text::sort_units_by_name(&mut units, |u| u.name.as_str());
         units
     }
 

@@ -283,9 +283,67 @@ pub fn sort_by_name<T>(items: &mut [T], name: impl Fn(&T) -> &str) {
     });
 }
 
+/// The words of a police unit's name before the place it serves, longest first.
+const UNIT_NAME_LEADS: [&str; 9] = [
+    "Công an thành phố ",
+    "Công an thị xã ",
+    "Công an đặc khu ",
+    "Công an phường ",
+    "Công an huyện ",
+    "Công an tỉnh ",
+    "Công an quận ",
+    "Công an xã ",
+    "Công an ",
+];
+
+/// The place a unit's name serves: "Cần Thơ" of "Công an thành phố Cần Thơ"; the whole name
+/// when it does not lead with the words of [`UNIT_NAME_LEADS`].
+pub fn place_of(name: &str) -> &str {
+    UNIT_NAME_LEADS
+        .iter()
+        .find_map(|lead| name.strip_prefix(lead))
+        .unwrap_or(name)
+}
+
+/// Sorts units by the place their names serve, in Vietnamese collation (An Giang, Bạc Liêu,
+/// Cà Mau, Cần Thơ, …, as lists of provinces are read), then by the whole name: sorted by the
+/// whole name, "Công an thành phố Cần Thơ" came before every "Công an tỉnh …".
+pub fn sort_units_by_name<T>(items: &mut [T], name: impl Fn(&T) -> &str) {
+    items.sort_by_cached_key(|item| {
+        let n = name(item);
+        (collation_key(place_of(n)), collation_key(n), n.to_owned())
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn units_are_sorted_by_the_place_they_serve() {
+        let mut units = [
+            "Công an tỉnh Kiên Giang",
+            "Công an thành phố Cần Thơ",
+            "Công an tỉnh An Giang",
+            "Công an tỉnh Cà Mau",
+            "Công an tỉnh Đồng Tháp",
+            "Cục Cảnh sát hình sự",
+            "Công an phường Bình Thủy",
+        ];
+        sort_units_by_name(&mut units, |u| u);
+        assert_eq!(
+            units,
+            [
+                "Công an tỉnh An Giang",
+                "Công an phường Bình Thủy",
+                "Công an tỉnh Cà Mau",
+                "Công an thành phố Cần Thơ",
+                "Cục Cảnh sát hình sự",
+                "Công an tỉnh Đồng Tháp",
+                "Công an tỉnh Kiên Giang",
+            ]
+        );
+    }
 
     #[test]
     fn nfc_at_the_boundary() {

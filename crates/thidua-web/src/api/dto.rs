@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use thidua_domain::model::{Comparison, LeadershipMethod, LineageKind, Role, TargetKind, UnitKind};
 use thidua_domain::state::{Covenant, CovenantVersion};
-use thidua_domain::text::sort_by_name;
+use thidua_domain::text::{sort_by_name, sort_units_by_name};
 use thidua_domain::{ClusterId, CovenantId, Event, State, UnitId, UserId};
 use utoipa::{IntoParams, ToSchema};
 
@@ -38,7 +38,7 @@ pub fn unit_ref(state: &State, id: &UnitId) -> UnitRef {
 /// Units sorted in Vietnamese collation order of their names.
 pub fn sorted_refs(state: &State, ids: &[UnitId]) -> Vec<UnitRef> {
     let mut refs: Vec<UnitRef> = ids.iter().map(|id| unit_ref(state, id)).collect();
-    sort_by_name(&mut refs, |x| &x.name);
+    sort_units_by_name(&mut refs, |x| &x.name);
     refs
 }
 
@@ -448,7 +448,7 @@ pub fn units(state: &State, scope: &Scope) -> Vec<UnitSummary> {
         .iter()
         .filter_map(|id| unit_summary(state, id))
         .collect();
-    sort_by_name(&mut out, |x| &x.name);
+    sort_units_by_name(&mut out, |x| &x.name);
     out
 }
 
@@ -605,7 +605,7 @@ fn version_dto(state: &State, c: &Covenant, v: &CovenantVersion) -> VersionDto {
             }
         })
         .collect();
-    sort_by_name(&mut signatures, |x| &x.unit.name);
+    sort_units_by_name(&mut signatures, |x| &x.unit.name);
     VersionDto {
         version: v.version,
         hash: v.hash.clone(),

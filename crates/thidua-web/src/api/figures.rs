@@ -368,7 +368,7 @@ fn unit_statuses(
         .figures_deadline(&c.id, window)
         .is_ok_and(|deadline| thidua_domain::figures::deadline_passed(deadline, now_ms));
     state
-        .sorted_by_name(&members)
+        .sorted_by_place(&members)
         .into_iter()
         .map(|u| {
             let own = own_units.contains(&u.id);

@@ -318,7 +318,7 @@ fn viewers_share(
 ) -> Result<(FlagsDto, Vec<Flag>, usize), ApiError> {
     let c = visible_covenant(state, scope, id)?;
     let readable: Vec<UnitId> = state
-        .sorted_by_name(state.members(&c.cluster, c.year)?)
+        .sorted_by_place(state.members(&c.cluster, c.year)?)
         .into_iter()
         .map(|u| u.id.clone())
         .filter(|u| scope.reads_flags(state, c, u))

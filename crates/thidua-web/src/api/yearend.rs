@@ -421,7 +421,7 @@ fn member_dtos(
     led: &BTreeSet<&UnitId>,
 ) -> Vec<MemberDto> {
     state
-        .sorted_by_name(&review.members)
+        .sorted_by_place(&review.members)
         .into_iter()
         .map(|m| {
             let mine = own.contains(&m.id);

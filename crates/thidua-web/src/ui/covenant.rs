@@ -261,7 +261,7 @@ fn signature_rows(
             }
         })
         .collect();
-    thidua_domain::text::sort_by_name(&mut sigs, |s| &s.unit.text);
+    thidua_domain::text::sort_units_by_name(&mut sigs, |s| &s.unit.text);
     sigs
 }
 

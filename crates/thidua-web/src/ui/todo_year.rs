@@ -229,7 +229,7 @@ fn overdue(t: &Strings, state: &State, viewer: &Viewer, c: &Covenant) -> Option<
     let passed = past_deadline(state, c, viewer.now_ms);
     let (latest, deadline) = passed.iter().max_by_key(|(_, d)| *d)?.clone();
     let late: Vec<(UnitId, Vec<&(String, NaiveDate)>)> = state
-        .sorted_by_name(state.members(&c.cluster, c.year).ok()?)
+        .sorted_by_place(state.members(&c.cluster, c.year).ok()?)
         .into_iter()
         .map(|u| (u.id.clone(), unsubmitted(state, c, &u.id, &passed)))
         .filter(|(_, owed)| !owed.is_empty())

@@ -2267,3 +2267,27 @@ fn a_quota_that_leaves_no_seat_is_said_before_signing() {
     );
     assert!(!page.contains("quota-unreachable"), "{page}");
 }
+
+/// Units are listed by the place they serve, as lists of provinces are read: Cần Thơ (a city,
+/// «Công an thành phố Cần Thơ») among the C's, after Cà Mau and before Đồng Tháp; sorted by
+/// the whole name it came before every «Công an tỉnh …».
+#[test]
+fn units_are_listed_by_the_place_they_serve() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    let page = signed_in(&app, "quantri")
+        .get("/api/v1/units?limit=200")
+        .json();
+    let names: Vec<String> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["name"].as_str().unwrap().to_owned())
+        .collect();
+    let at = |name: &str| names.iter().position(|n| n == name).unwrap();
+    assert!(
+        at("Công an tỉnh An Giang") < at("Công an tỉnh Cà Mau")
+            && at("Công an tỉnh Cà Mau") < at("Công an thành phố Cần Thơ")
+            && at("Công an thành phố Cần Thơ") < at("Công an tỉnh Đồng Tháp"),
+        "{names:?}"
+    );
+}

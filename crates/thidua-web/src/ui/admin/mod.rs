@@ -405,7 +405,7 @@ fn parent_choices(
                 .filter(|u| u.kind == k && u.dissolved.is_none())
                 .map(|u| (u.id.to_string(), u.name.to_string()))
                 .collect();
-            thidua_domain::text::sort_by_name(&mut group, |(_, name)| name);
+            thidua_domain::text::sort_units_by_name(&mut group, |(_, name)| name);
             (!group.is_empty()).then(|| (super::pages::kind_label(t, k.as_str()), group))
         })
         .collect()
