@@ -350,7 +350,7 @@ impl State {
     /// official documents' signature blocks, which every issued document is rebuilt with
     /// (never to change under documents issued before).
     pub fn sorted_by_name<'a>(&'a self, ids: &'a [UnitId]) -> Vec<&'a Unit> {
-        let mut units: Vec<&Unit> = ids.iter().filter_map(|id| self.units.get(id)).collect();
+        let mut units = self.known_units(ids);
         crate::text::sort_by_name(&mut units, |u| u.name.as_str());
         units
     }
@@ -358,9 +358,14 @@ impl State {
     /// Units in the order of the places they serve, as the pages list them
     /// ([`crate::text::sort_units_by_name`]).
     pub fn sorted_by_place<'a>(&'a self, ids: &'a [UnitId]) -> Vec<&'a Unit> {
-        let mut units: Vec<&Unit> = ids.iter().filter_map(|id| self.units.get(id)).collect();
+        let mut units = self.known_units(ids);
         crate::text::sort_units_by_name(&mut units, |u| u.name.as_str());
         units
+    }
+
+    /// The units of `ids` the state knows, in the order given.
+    fn known_units<'a>(&'a self, ids: &'a [UnitId]) -> Vec<&'a Unit> {
+        ids.iter().filter_map(|id| self.units.get(id)).collect()
     }
 
     /// The units that `unit` directly came from through lineage changes effective on or before `date`.

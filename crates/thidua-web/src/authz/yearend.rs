@@ -79,11 +79,6 @@ impl Scope {
         if !vis.clusters.contains(&covenant.cluster) {
             return false;
         }
-        if let E::DossierSaved(d) = e {
-            // A unit's drafts, saved by its officers: the unit only (officers act for their
-            // own unit, see `office_visible`); the submission carries the dossier.
-            return self.own_units().contains(&d.unit);
-        }
         if self.oversees(&covenant.cluster) {
             return true;
         }
@@ -102,7 +97,9 @@ impl Scope {
             | E::AssignmentDecided(_)
             | E::RecordsDeclared(_)
             | E::EligibilityRecorded(_) => true,
-            E::DossierSaved(_) => unreachable!("answered above"),
+            // A unit's drafts: the unit only, answered for every event reader by
+            // `Scope::reads_unit_draft` before this is asked.
+            E::DossierSaved(_) => unreachable!("answered by reads_unit_draft"),
             E::DossierSubmitted(d) => self.reads_dossier(review, &d.unit),
             E::FindingSubmitted(f) => self.reads_finding(review, &f.inspector, &f.inspected),
             E::ResponseSubmitted(r) => self.reads_disputes(review, &r.unit),

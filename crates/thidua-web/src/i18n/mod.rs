@@ -357,13 +357,13 @@ pub struct Strings {
     pub unit_parent_help: &'static str,
     /// The parent list's first choice: no parent.
     pub unit_no_parent: &'static str,
-    /// Above the membership form's groups of units, while a cluster has no members yet.
     /// Above the signers of a covenant in force that ceased during its year.
     pub carried_on: &'static str,
     /// The link, beside a ceased signer, to the figures it published.
     pub carried_figures: &'static str,
     /// A signed year whose members ceased during it: `{year}`, `{units}`, `{successors}`.
     pub succession_due: &'static str,
+    /// Above the membership form's groups of units, while a cluster has no members yet.
     pub members_one_kind: &'static str,
     pub established: &'static str,
     pub dissolved: &'static str,

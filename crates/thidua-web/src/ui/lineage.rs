@@ -20,7 +20,7 @@ use thidua_domain::{Command, Text, UnitId};
 use super::admin::FieldErrors;
 use super::{render, viewer_error, Layout};
 use crate::api;
-use crate::api::dto::{sorted_refs, unit_ref, LineageDto, UnitRef};
+use crate::api::dto::{unit_ref, LineageDto, UnitRef};
 use crate::auth::{CsrfForm, Viewer};
 use crate::error::ApiError;
 use crate::AppState;
@@ -208,7 +208,7 @@ struct Offered {
 struct LineagePage {
     l: Layout,
     unit: UnitRef,
-    /// Every unit, in Vietnamese collation order.
+    /// Every unit, in the order of the places they serve.
     units: Vec<Offered>,
     /// The years under review (open, results not published) the unit is a member of, said.
     review_open: Option<String>,
@@ -262,24 +262,21 @@ fn lineage_view(
     with_status(render(&page), shown)
 }
 
-/// Every unit, in Vietnamese collation order, each ceased one with its day.
+/// Every unit, in the order of the places they serve, each ceased one with its day.
 fn offered(
     state: &thidua_domain::State,
     ls: &crate::i18n::lineage::LineageStrings,
 ) -> Vec<Offered> {
     let all: Vec<UnitId> = state.units.keys().cloned().collect();
-    sorted_refs(state, &all)
+    state
+        .sorted_by_place(&all)
         .into_iter()
-        .map(|u| {
-            let ceased = UnitId::parse(&u.id)
-                .ok()
-                .and_then(|id| state.units.get(&id)?.dissolved)
-                .map(|d| crate::i18n::fill(ls.ceased_on, &[("date", d.format("%d/%m/%Y"))]));
-            Offered {
-                id: u.id,
-                name: u.name,
-                ceased,
-            }
+        .map(|u| Offered {
+            id: u.id.to_string(),
+            name: u.name.to_string(),
+            ceased: u
+                .dissolved
+                .map(|d| crate::i18n::fill(ls.ceased_on, &[("date", crate::format::date(&d))])),
         })
         .collect()
 }
