@@ -224,7 +224,8 @@ pub struct SizeQuery {
 /// `/api/v1/log/checkpoints` lists the sizes that have one.
 #[utoipa::path(get, path = "/api/v1/log/checkpoint", tag = "log", security(()), params(SizeQuery),
     responses((status = 200, description = "C2SP signed note with cosignature lines", content_type = "text/plain", body = String),
-              (status = 400, body = ErrorBody<'static>), (status = 404, body = ErrorBody<'static>)))]
+              (status = 400, description = "a query that does not parse (`invalid_query`)", body = ErrorBody<'static>),
+              (status = 404, description = "no signed checkpoint of that size (a size inside a batch has none: `/api/v1/log/checkpoints` lists those that do), or none yet (`not_found`)", body = ErrorBody<'static>)))]
 pub async fn checkpoint(
     AxumState(api): AxumState<Api>,
     Strict(Query(q)): Strict<Query<SizeQuery>>,
@@ -271,7 +272,7 @@ pub struct CheckpointSizes {
 /// sizes from `from`: page through the whole log with `next`. A size missing from the list lies
 /// inside a batch: it has no checkpoint, though proofs are served for it.
 #[utoipa::path(get, path = "/api/v1/log/checkpoints", tag = "log", security(()), params(CheckpointsQuery),
-    responses((status = 200, body = CheckpointSizes),
+    responses((status = 200, description = "the sizes with a signed checkpoint among those examined, and the newest", body = CheckpointSizes),
               (status = 400, description = "`from` is 0, or `limit` is 0 or over 1,000 (`bad_range`), or the query does not parse (`invalid_query`)", body = ErrorBody<'static>)))]
 pub async fn checkpoints(
     AxumState(api): AxumState<Api>,
@@ -403,7 +404,7 @@ pub fn witness_list(state: &State) -> WitnessList {
 /// events themselves are readable only by members. Taken from the server's state: a verifier
 /// who reads those events checks them against the log.
 #[utoipa::path(get, path = "/api/v1/log/witnesses", tag = "log", security(()),
-    responses((status = 200, body = WitnessList)))]
+    responses((status = 200, description = "the witness keys registered in the log, with the quorum and the policy that count their cosignatures", body = WitnessList)))]
 pub async fn witness_keys(AxumState(api): AxumState<Api>) -> Json<WitnessList> {
     Json(witness_list(&api.service.read()))
 }
@@ -432,7 +433,8 @@ pub struct InclusionQuery {
 /// The inclusion proof of entry `index` in the tree of `size` entries (`index < size ≤` the
 /// newest signed size).
 #[utoipa::path(get, path = "/api/v1/log/proof/inclusion", tag = "log", security(()), params(InclusionQuery),
-    responses((status = 200, body = InclusionProof), (status = 400, body = ErrorBody<'static>), (status = 404, body = ErrorBody<'static>)))]
+    responses((status = 200, description = "the proof: the sibling hashes from the leaf up to the root of `size`, in hex", body = InclusionProof),
+              (status = 400, description = "`size` beyond the newest signed checkpoint (`size_not_published`), `index` not below `size` (`index_out_of_range`), or a query that does not parse (`invalid_query`)", body = ErrorBody<'static>)))]
 pub async fn inclusion(
     AxumState(api): AxumState<Api>,
     Strict(Query(q)): Strict<Query<InclusionQuery>>,
@@ -466,7 +468,8 @@ pub struct ConsistencyQuery {
 /// The consistency proof between the trees of `from` and `to` entries (`1 ≤ from ≤ to ≤` the
 /// newest signed size).
 #[utoipa::path(get, path = "/api/v1/log/proof/consistency", tag = "log", security(()), params(ConsistencyQuery),
-    responses((status = 200, body = ConsistencyProof), (status = 400, body = ErrorBody<'static>), (status = 404, body = ErrorBody<'static>)))]
+    responses((status = 200, description = "the proof between the two trees' roots, hashes in hex", body = ConsistencyProof),
+              (status = 400, description = "`to` beyond the newest signed checkpoint (`size_not_published`), `from` 0 or after `to` (`sizes_out_of_order`), or a query that does not parse (`invalid_query`)", body = ErrorBody<'static>)))]
 pub async fn consistency(
     AxumState(api): AxumState<Api>,
     Strict(Query(q)): Strict<Query<ConsistencyQuery>>,
@@ -501,7 +504,8 @@ pub struct Leaves {
 /// Leaf hashes `[start, end)`, at most 10,000 and not past the newest signed size; fewer than
 /// asked means: ask again from where it stopped.
 #[utoipa::path(get, path = "/api/v1/log/leaves", tag = "log", security(()), params(RangeQuery),
-    responses((status = 200, body = Leaves), (status = 400, body = ErrorBody<'static>)))]
+    responses((status = 200, description = "the hashes in hex, from `start`; fewer than asked: ask again from where they stop", body = Leaves),
+              (status = 400, description = "`start` after `end` (`bad_range`), `level` not below 64 (`bad_level`), or a query that does not parse (`invalid_query`)", body = ErrorBody<'static>)))]
 pub async fn leaves(
     AxumState(api): AxumState<Api>,
     Strict(Query(q)): Strict<Query<RangeQuery>>,
@@ -543,7 +547,8 @@ pub struct Entries {
 /// reads the bytes of what the history shows it. A token that is given and invalid is
 /// answered 401 (`invalid_token`), not treated as anonymous.
 #[utoipa::path(get, path = "/api/v1/log/entries", tag = "log", security((), ("bearer" = []), ("cookie" = [])), params(EntriesQuery),
-    responses((status = 200, body = Entries), (status = 400, body = ErrorBody<'static>)))]
+    responses((status = 200, description = "each entry's leaf hash, with its bytes when the caller may read the event", body = Entries),
+              (status = 400, description = "`start` after `end` (`bad_range`), or a query that does not parse (`invalid_query`)", body = ErrorBody<'static>)))]
 pub async fn entries(
     AxumState(api): AxumState<Api>,
     headers: HeaderMap,
@@ -590,9 +595,10 @@ pub struct CosignatureAccepted {
 /// A member unit's witness posts its cosignature of the checkpoint of `size`; it is checked
 /// against the witness key the unit registered in the log.
 #[utoipa::path(post, path = "/api/v1/log/cosignature", tag = "log", security(()), request_body = CosignatureRequest,
-    responses((status = 200, body = CosignatureAccepted), (status = 400, body = ErrorBody<'static>),
-              (status = 403, description = "the signature does not verify", body = ErrorBody<'static>),
-              (status = 404, body = ErrorBody<'static>)))]
+    responses((status = 200, description = "stored: the cosignature now counts for the checkpoint of `size`", body = CosignatureAccepted),
+              (status = 400, description = "no unit of that id or no witness key registered for it (`unknown_witness`), a unit that ceased before that size (`witness_ceased`), not one well-formed cosignature line (`bad_cosignature`), or a body that is not the request's JSON (`invalid_body`)", body = ErrorBody<'static>),
+              (status = 403, description = "the signature does not verify (`invalid_signature`)", body = ErrorBody<'static>),
+              (status = 404, description = "no signed checkpoint of `size` (`not_found`)", body = ErrorBody<'static>)))]
 pub async fn cosignature(
     AxumState(api): AxumState<Api>,
     Strict(Json(req)): Strict<Json<CosignatureRequest>>,

@@ -29,7 +29,9 @@ pub struct BootstrapRequest {
 
 /// Creates the first administrator with the one-time bootstrap token.
 #[utoipa::path(post, path = "/api/v1/bootstrap", tag = "accounts", request_body = BootstrapRequest, security(()),
-    responses((status = 201, body = UserDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, description = "the first administrator, created", body = UserDto),
+              (status = 403, description = "the bootstrap token is wrong or was already used (`bad_bootstrap_token`), or an administrator already exists (`admin_exists`)", body = ErrorBody),
+              (status = 422, description = "a user id that is not an id (`invalid_id`), a display name that is empty or too long (`empty_text`, `text_too_long`), a password under 10 or over 256 characters (`password_too_short`, `password_too_long`)", body = ErrorBody)))]
 pub async fn bootstrap(
     State(app): State<AppState>,
     ApiJson(req): ApiJson<BootstrapRequest>,
@@ -64,7 +66,8 @@ pub struct MeDto {
 
 /// The signed-in user.
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts",
-    responses((status = 200, body = MeDto), (status = 401, body = ErrorBody)), security(("bearer" = []), ("cookie" = [])))]
+    responses((status = 200, description = "the signed-in user, its roles, and a cookie session's CSRF token", body = MeDto),
+              (status = 401, description = "not signed in (`unauthenticated`) or a bad bearer token (`invalid_token`)", body = ErrorBody)), security(("bearer" = []), ("cookie" = [])))]
 pub async fn me(State(app): State<AppState>, viewer: Viewer) -> Result<Json<MeDto>, ApiError> {
     let user = user_detail(&app.service.read(), &viewer.scope, &viewer.user)?;
     let csrf_token = (viewer.via == crate::auth::Via::Cookie).then(|| viewer.csrf.clone());
@@ -81,7 +84,9 @@ pub struct PasswordChange {
 /// Changes the signed-in user's own password. Ends every session and API token of the user,
 /// the calling one included: sign in again with the new password.
 #[utoipa::path(post, path = "/api/v1/me/password", tag = "accounts", request_body = PasswordChange,
-    responses((status = 204), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody),
+    responses((status = 204, description = "changed: every session and API token of the user has ended"),
+              (status = 403, description = "the current password is wrong (`wrong_password`), or a cookie session without the `x-csrf-token` header (`csrf`)", body = ErrorBody),
+              (status = 422, description = "a new password under 10 or over 256 characters (`password_too_short`, `password_too_long`)", body = ErrorBody),
               (status = 429, description = "too many wrong passwords: wait (`too_many_attempts`)", body = ErrorBody),
               (status = 503, description = "every password-hashing slot is busy (`busy`)", body = ErrorBody)))]
 pub async fn change_password(
@@ -188,7 +193,7 @@ pub struct NewToken {
 }
 
 /// The signed-in user's API tokens.
-#[utoipa::path(get, path = "/api/v1/me/tokens", tag = "accounts", responses((status = 200, body = [TokenDto])))]
+#[utoipa::path(get, path = "/api/v1/me/tokens", tag = "accounts", responses((status = 200, description = "the user's API tokens, revoked ones with when (never their secrets)", body = [TokenDto])))]
 pub async fn list_tokens(
     State(app): State<AppState>,
     viewer: Viewer,
@@ -220,7 +225,8 @@ pub async fn user_tokens(app: &AppState, user: String) -> Result<Vec<TokenDto>, 
 
 /// Creates an API token for scripts; the secret is returned once.
 #[utoipa::path(post, path = "/api/v1/me/tokens", tag = "accounts", request_body = NewToken,
-    responses((status = 201, body = TokenCreated), (status = 422, body = ErrorBody)))]
+    responses((status = 201, description = "created: the secret is in this answer only", body = TokenCreated),
+              (status = 422, description = "a label that is empty or over 100 characters (`empty_text`, `text_too_long`)", body = ErrorBody)))]
 pub async fn create_token(
     State(app): State<AppState>,
     viewer: Viewer,
@@ -258,7 +264,8 @@ pub async fn new_token(
 /// Revokes one of the signed-in user's tokens.
 #[utoipa::path(delete, path = "/api/v1/me/tokens/{id}", tag = "accounts",
     params(("id" = String, Path, description = "token id")),
-    responses((status = 204), (status = 404, body = ErrorBody)))]
+    responses((status = 204, description = "revoked: the token no longer signs in"),
+              (status = 404, description = "no active token of the signed-in user with this id, perhaps already revoked (`token_not_active`)", body = ErrorBody)))]
 pub async fn revoke_token(
     State(app): State<AppState>,
     viewer: Viewer,
@@ -271,8 +278,9 @@ pub async fn revoke_token(
 /// A user's API tokens (administrators).
 #[utoipa::path(get, path = "/api/v1/users/{id}/tokens", tag = "users",
     params(("id" = String, Path, description = "user id")),
-    responses((status = 200, body = [TokenDto]), (status = 401, body = ErrorBody),
-              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "the user's API tokens, revoked ones with when (never their secrets)", body = [TokenDto]),
+              (status = 403, description = "not an administrator (`forbidden`)", body = ErrorBody),
+              (status = 404, description = "no such user (`not_found`)", body = ErrorBody)))]
 pub async fn list_user_tokens(
     State(app): State<AppState>,
     viewer: Viewer,
@@ -285,8 +293,9 @@ pub async fn list_user_tokens(
 /// Revokes one of a user's API tokens (administrators).
 #[utoipa::path(delete, path = "/api/v1/users/{id}/tokens/{token}", tag = "users",
     params(("id" = String, Path, description = "user id"), ("token" = String, Path, description = "token id")),
-    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-              (status = 404, body = ErrorBody)))]
+    responses((status = 204, description = "revoked: the token no longer signs in"),
+              (status = 403, description = "not an administrator (`forbidden`), or a cookie session without the `x-csrf-token` header (`csrf`)", body = ErrorBody),
+              (status = 404, description = "no such user (`not_found`), or no active token of the user with this id, perhaps already revoked (`token_not_active`)", body = ErrorBody)))]
 pub async fn revoke_user_token(
     State(app): State<AppState>,
     viewer: Viewer,

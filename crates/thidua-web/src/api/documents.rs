@@ -153,7 +153,7 @@ fn parse_format(f: Option<&str>) -> Result<Format, ApiError> {
 /// The documents a cluster issued, oldest first.
 #[utoipa::path(get, path = "/api/v1/clusters/{id}/documents", tag = "documents",
     params(("id" = String, Path, description = "cluster id")),
-    responses((status = 200, body = [IssuedDocumentDto]), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "the documents issued, in the order of the log", body = [IssuedDocumentDto]), (status = 404, body = ErrorBody)))]
 pub async fn list_documents(
     State(app): State<AppState>,
     viewer: Viewer,
@@ -196,7 +196,7 @@ pub async fn get_document(
 #[utoipa::path(get, path = "/api/v1/documents/{sha256}/content", tag = "documents",
     params(("sha256" = String, Path, description = "the document's SHA-256")),
     responses((status = 200, description = "the canonical content", content_type = "application/json"),
-              (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 404, body = ErrorBody),
               (status = 500, description = "the server's stored content of the document is altered or not a document's (`document_content_altered`) or missing (`document_content_missing`)", body = ErrorBody)))]
 pub async fn get_content(
     State(app): State<AppState>,
@@ -228,8 +228,9 @@ pub async fn covenant_document(
 /// Issuing the same content again answers the existing record.
 #[utoipa::path(post, path = "/api/v1/covenants/{id}/document/issue", tag = "documents",
     params(("id" = String, Path, description = "covenant id")),
-    responses((status = 201, body = IssuedDocumentDto), (status = 403, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 201, description = "issued (or issued before with the same content): its record in the log", body = IssuedDocumentDto),
+              (status = 403, description = "not the cluster's secretariat (`forbidden`)", body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 409, description = "a document about this subject was already issued with another content: its record is named (`document_already_issued`)", body = ErrorBody)))]
 pub async fn issue_covenant(
     State(app): State<AppState>,
     viewer: Viewer,
@@ -242,7 +243,7 @@ pub async fn issue_covenant(
 /// The documents the cluster's year can give from the log, and whether each was issued.
 #[utoipa::path(get, path = "/api/v1/clusters/{id}/documents/offers", tag = "documents",
     params(("id" = String, Path, description = "cluster id"), YearQuery),
-    responses((status = 200, body = [OfferDto]), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "each document the year can give, and its record when issued", body = [OfferDto]), (status = 404, body = ErrorBody)))]
 pub async fn list_offers(
     State(app): State<AppState>,
     viewer: Viewer,
@@ -276,9 +277,10 @@ pub async fn list_offers(
     responses((status = 200, description = "the file (DOCX with `format=docx`)", content(
                 (Vec<u8> = "application/pdf"),
                 (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))),
-              (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
-              (status = 409, body = ErrorBody),
-              (status = 422, description = "a `place` that is not one line of plain text of at most 100 characters", body = ErrorBody)))]
+              (status = 400, description = "a query that does not parse, a `format` other than `pdf` or `docx` (`invalid_query`), or a `date` that is not YYYY-MM-DD (`invalid_date`)", body = ErrorBody),
+              (status = 404, description = "no such cluster or offered document, or one the caller may not read (`not_found`)", body = ErrorBody),
+              (status = 409, description = "a document about this subject was already issued with another content: its record is named (`document_already_issued`)", body = ErrorBody),
+              (status = 422, description = "a `place` that is not one line of plain text of at most 100 characters, or a date the document cannot bear (`document_date_out_of_range`, or before what it records)", body = ErrorBody)))]
 pub async fn offer_document(
     State(app): State<AppState>,
     viewer: Viewer,
@@ -298,9 +300,11 @@ pub async fn offer_document(
 #[utoipa::path(post, path = "/api/v1/clusters/{id}/documents/issue", tag = "documents",
     params(("id" = String, Path, description = "cluster id")),
     request_body = OfferQuery,
-    responses((status = 201, body = IssuedDocumentDto), (status = 400, body = ErrorBody),
-              (status = 403, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+    responses((status = 201, description = "issued with the next number (or issued before with the same content): its record in the log", body = IssuedDocumentDto),
+              (status = 400, description = "a `date` that is not YYYY-MM-DD (`invalid_date`)", body = ErrorBody),
+              (status = 403, description = "not the cluster's secretariat (`forbidden`)", body = ErrorBody),
+              (status = 404, description = "no such cluster or offered document, or one the caller may not read (`not_found`)", body = ErrorBody),
+              (status = 409, description = "a document about this subject was already issued with another content: its record is named (`document_already_issued`)", body = ErrorBody),
               (status = 422, description = "a `place` that is not one line of plain text of at most 100 characters, or a date issuing does not accept", body = ErrorBody)))]
 pub async fn issue_offer(
     State(app): State<AppState>,

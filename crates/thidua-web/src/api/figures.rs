@@ -1308,7 +1308,9 @@ pub struct WindowQuery {
 /// The reports of the covenant's members for a window (status, lateness, corrections).
 #[utoipa::path(get, path = "/api/v1/covenants/{id}/figures", tag = "figures",
     params(("id" = String, Path, description = "covenant id"), WindowQuery),
-    responses((status = 200, body = WindowDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, description = "each member's report of the window: status, lateness, corrections", body = WindowDto),
+              (status = 404, description = "no such covenant, one the caller may not see, or a window its calendar does not report (`not_found`)", body = ErrorBody),
+              (status = 422, description = "a window the movement's calendar does not have (`unknown_window`)", body = ErrorBody)))]
 pub async fn window(
     State(app): State<AppState>,
     viewer: Viewer,
@@ -1399,7 +1401,9 @@ fn figure_error(id: &str, vi: &str, en: &str) -> ApiError {
 /// and submits them when asked; one event per save.
 #[utoipa::path(put, path = "/api/v1/covenants/{id}/figures/{unit}/{window}", tag = "figures", request_body = SaveRequest,
     params(("id" = String, Path, description = "covenant id"), ("unit" = String, Path, description = "unit id"), ("window" = String, Path, description = "window key")),
-    responses((status = 200, body = ReceiptDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = ReceiptDto), (status = 403, description = "figures are saved and submitted by the unit's officers (`figures_by_officers`), approved and reopened by its leader; anyone else (`forbidden`)", body = ErrorBody),
+              (status = 409, description = "the year-end review has locked the year's figures (`yearend_locked`)", body = ErrorBody),
+              (status = 422, description = "refused by the figures' rules: a report in a state that does not allow the step (`report_state`), read at another revision (`stale_revision`), a value that is not a figure (`invalid_figure`, naming the element), figures missing (`report_incomplete`), a validation rule not met (`rule_violated`) or a warning without a comment (`warning_needs_comment`), a window that is not over yet (`window_still_open`) or not the calendar's (`unknown_window`, `summary_window`)", body = ErrorBody)))]
 pub async fn save(
     State(app): State<AppState>,
     viewer: Viewer,
@@ -1512,7 +1516,9 @@ macro_rules! step_handler {
         #[doc = $doc]
         #[utoipa::path(post, path = $path, tag = "figures", request_body = $body,
             params(("id" = String, Path, description = "covenant id"), ("unit" = String, Path, description = "unit id"), ("window" = String, Path, description = "window key")),
-            responses((status = 200, body = ReceiptDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+            responses((status = 200, body = ReceiptDto), (status = 403, description = "figures are saved and submitted by the unit's officers (`figures_by_officers`), approved and reopened by its leader; anyone else (`forbidden`)", body = ErrorBody),
+              (status = 409, description = "the year-end review has locked the year's figures (`yearend_locked`)", body = ErrorBody),
+              (status = 422, description = "refused by the figures' rules: a report in a state that does not allow the step (`report_state`), read at another revision (`stale_revision`), a value that is not a figure (`invalid_figure`, naming the element), figures missing (`report_incomplete`), a validation rule not met (`rule_violated`) or a warning without a comment (`warning_needs_comment`), a window that is not over yet (`window_still_open`) or not the calendar's (`unknown_window`, `summary_window`)", body = ErrorBody)))]
         pub async fn $name(State(app): State<AppState>, viewer: Viewer, Path((id, unit, window)): Path<(String, String, String)>, request: axum::extract::Request) -> Result<Json<ReceiptDto>, ApiError> {
             let id = parse_id(&id, CovenantId::parse)?;
             let unit = parse_id(&unit, UnitId::parse)?;
@@ -1741,7 +1747,7 @@ pub struct ExportQuery {
         (status = 400, description = "a query string that does not parse, or `scores` other than `self` or `final` (`invalid_query`)", body = ErrorBody),
         (status = 404, body = ErrorBody),
         (status = 409, description = "`scores` before the year-end results are published (`results_not_published`)", body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+        (status = 422, description = "a window the movement's calendar does not have (`unknown_window`), or a covenant with no signed version (`covenant_not_signed`)", body = ErrorBody)))]
 pub async fn export_csv(
     State(app): State<AppState>,
     viewer: Viewer,
@@ -1788,7 +1794,8 @@ pub struct DeadlineRequest {
 /// Sets a window's deadline (the cluster's secretariat).
 #[utoipa::path(post, path = "/api/v1/covenants/{id}/figures/deadlines", tag = "figures", request_body = DeadlineRequest,
     params(("id" = String, Path, description = "covenant id")),
-    responses((status = 200, body = ReceiptDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = ReceiptDto), (status = 403, body = ErrorBody),
+              (status = 422, description = "a deadline that is not a date (`invalid_date`) or before the window's cut-off (`deadline_before_cut_off`), a window the calendar does not have (`unknown_window`)", body = ErrorBody)))]
 pub async fn set_deadline(
     State(app): State<AppState>,
     viewer: Viewer,

@@ -322,7 +322,8 @@ pub struct LeadershipRequest {
 /// Records the head or deputy of a cluster for a year (cluster secretariat).
 #[utoipa::path(post, path = "/api/v1/clusters/{id}/leadership", tag = "clusters", request_body = LeadershipRequest,
     params(("id" = String, Path, description = "cluster id")),
-    responses((status = 200, body = ReceiptDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = ReceiptDto), (status = 403, description = "not the cluster's secretariat (`forbidden`)", body = ErrorBody),
+              (status = 422, description = "a position, method or unit the cluster's year cannot take: a unit not a member that year, or one that had ceased (`unit_dissolved`), a position already held by the other unit, a decision that is not one line of text (`invalid_text`)", body = ErrorBody)))]
 pub async fn set_leadership(
     State(app): State<AppState>,
     viewer: Viewer,
@@ -518,7 +519,7 @@ pub struct SignRequest {
     params(("id" = String, Path, description = "covenant id")),
     responses((status = 200, body = ReceiptDto),
               (status = 403, description = "not the unit's leader, no password (`password_required`) or a wrong one (`wrong_password`)", body = ErrorBody),
-              (status = 409, body = ErrorBody),
+              (status = 409, description = "the unit already signed this version (`already_signed`), the hash is not the version's (`hash_mismatch`), or the covenant is frozen or withdrawn (`covenant_frozen`, `covenant_withdrawn`)", body = ErrorBody),
               (status = 429, description = "too many wrong passwords (`too_many_attempts`)", body = ErrorBody)))]
 pub async fn sign_covenant(
     State(app): State<AppState>,
@@ -844,7 +845,8 @@ fn parse_role(raw: &str) -> Result<Role, ApiError> {
 /// Grants a role (administrators); recorded in the log.
 #[utoipa::path(post, path = "/api/v1/users/{id}/roles", tag = "users", request_body = RoleRequest,
     params(("id" = String, Path, description = "user id")),
-    responses((status = 200, body = ReceiptDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = ReceiptDto), (status = 403, description = "not an administrator (`forbidden`)", body = ErrorBody),
+              (status = 409, description = "the user already has the role (`role_already_granted`)", body = ErrorBody)))]
 pub async fn grant_role(
     State(app): State<AppState>,
     viewer: Viewer,
@@ -861,7 +863,8 @@ pub async fn grant_role(
 /// Revokes a role (administrators); recorded in the log.
 #[utoipa::path(delete, path = "/api/v1/users/{id}/roles/{role}", tag = "users",
     params(("id" = String, Path, description = "user id"), ("role" = String, Path, description = "e.g. leader:ca-kg")),
-    responses((status = 200, body = ReceiptDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
+    responses((status = 200, body = ReceiptDto), (status = 403, description = "not an administrator (`forbidden`)", body = ErrorBody),
+              (status = 409, description = "the user does not have the role (`role_not_granted`)", body = ErrorBody),
               (status = 422, description = "not a role (`invalid_role`…)", body = ErrorBody)))]
 pub async fn revoke_role(
     State(app): State<AppState>,
@@ -885,7 +888,9 @@ pub struct PasswordReset {
 /// Resets a user's password (administrators); ends the user's sessions.
 #[utoipa::path(post, path = "/api/v1/users/{id}/password", tag = "users", request_body = PasswordReset,
     params(("id" = String, Path, description = "user id")),
-    responses((status = 204), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 204, description = "set: the user's sessions have ended"),
+              (status = 403, description = "not an administrator (`forbidden`)", body = ErrorBody),
+              (status = 422, description = "a password under 10 or over 256 characters (`password_too_short`, `password_too_long`)", body = ErrorBody)))]
 pub async fn reset_password(
     State(app): State<AppState>,
     viewer: Viewer,
@@ -925,7 +930,7 @@ pub async fn admin_reset(
               (status = 403, description = "the caller's roles do not allow it (`forbidden`), or it binds and needs the password again (`password_required`: send it to /api/v1/commands/binding with the password)", body = ErrorBody),
               (status = 404, description = "a cluster, unit, covenant, movement or user that does not exist or that the caller may not see (`unknown_*`)", body = ErrorBody),
               (status = 409, description = "a conflict with the log (`already_signed`, `covenant_exists`…)", body = ErrorBody),
-              (status = 422, body = ErrorBody)))]
+              (status = 422, description = "a command the domain refuses: `error` names the rule (`invalid_value`, `invalid_regulation`, `unit_dissolved`…), `message` says it, `problems` lists each field when several are wrong", body = ErrorBody)))]
 pub async fn command(
     State(app): State<AppState>,
     viewer: Viewer,
@@ -954,8 +959,8 @@ pub struct BindingCommand {
     responses((status = 200, body = ReceiptDto),
               (status = 403, description = "a wrong password (`wrong_password`), or the caller's roles do not allow it (`forbidden`)", body = ErrorBody),
               (status = 404, description = "a cluster, unit, covenant, election or user that does not exist or that the caller may not see (`unknown_*`)", body = ErrorBody),
-              (status = 409, description = "a conflict with the log", body = ErrorBody),
-              (status = 422, body = ErrorBody),
+              (status = 409, description = "a conflict with the log (`already_signed`, `covenant_frozen`…)", body = ErrorBody),
+              (status = 422, description = "a command the domain refuses: `error` names the rule, `message` says it, `problems` lists each field when several are wrong", body = ErrorBody),
               (status = 429, description = "too many wrong passwords (`too_many_attempts`)", body = ErrorBody)))]
 pub async fn binding_command(
     State(app): State<AppState>,

@@ -1235,7 +1235,7 @@ fn flags(
 /// `GET /api/v1/covenants/{id}/yearend`.
 #[utoipa::path(get, path = "/api/v1/covenants/{id}/yearend", tag = "yearend",
     params(("id" = String, Path, description = "covenant id")),
-    responses((status = 200, body = ReviewDto), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "the review as the caller may see it: phase, deadlines, commitments, the draw, dossiers and findings published to the caller", body = ReviewDto), (status = 404, body = ErrorBody)))]
 pub async fn review(
     State(app): State<AppState>,
     viewer: Viewer,
@@ -1255,7 +1255,7 @@ pub async fn review(
 /// `GET /api/v1/covenants/{id}/yearend/results`.
 #[utoipa::path(get, path = "/api/v1/covenants/{id}/yearend/results", tag = "yearend",
     params(("id" = String, Path, description = "covenant id")),
-    responses((status = 200, body = ResultsDto), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "the published results (or, for the secretariat and supervisors once the scores are locked, their preview), with each score's trace", body = ResultsDto), (status = 404, body = ErrorBody)))]
 pub async fn results(
     State(app): State<AppState>,
     viewer: Viewer,
@@ -1277,7 +1277,9 @@ pub async fn results(
 #[utoipa::path(post, path = "/api/v1/covenants/{id}/yearend", tag = "yearend",
     params(("id" = String, Path, description = "covenant id")),
     request_body(content = Object, description = "one year-end step, the domain's `YearEndCommand` alone: `{\"action\": …, \"covenant\": …, …}` (the YearEndStep schema); unlike `/api/v1/commands`, no `command` field (refused as an unknown field)"),
-    responses((status = 200, body = ReceiptDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = ReceiptDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, description = "refused by the review's state: already open (`yearend_already_open`), another phase (`yearend_phase`), a frozen dossier (`yearend_dossier_frozen`), a finding already submitted (`yearend_finding_exists`), read at another revision (`yearend_stale_revision`), scores locked or published (`yearend_locked`, `yearend_published`)", body = ErrorBody),
+              (status = 422, description = "a step the review's rules refuse: `error` is one of the `yearend_*` codes (a self-score over its criterion's maximum, evidence of a type or size not accepted, a reveal that does not match its commitment…) and `message` says why", body = ErrorBody)))]
 pub async fn step(
     State(app): State<AppState>,
     viewer: Viewer,
