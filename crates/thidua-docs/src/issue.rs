@@ -74,6 +74,9 @@ pub fn issue(
     loop {
         let view = service.read();
         let prepared = prepare(&view.state, request)?;
+        // Only who may issue is answered the record of a document issued already.
+        thidua_domain::documents::authorise_issue(&view.state, actor, &prepared.cluster)
+            .map_err(ServiceError::from)?;
         if let Some(done) = prepared.issued {
             return Ok(done);
         }

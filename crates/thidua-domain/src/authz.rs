@@ -76,6 +76,7 @@ pub fn permission_for(state: &State, payload: &Payload) -> Result<Permission, Do
         P::UserRegistered { .. }
         | P::RoleGranted { .. }
         | P::RoleRevoked { .. }
+        | P::PasswordReset { .. }
         | P::UnitCreated { .. }
         | P::UnitRenamed { .. }
         | P::LineageRecorded(_)

@@ -35,6 +35,13 @@ pub enum Command {
         user: UserId,
         role: Role,
     },
+    /// Records that `user`'s password is being reset by an administrator or the operator
+    /// (`password_reset`). Not read from JSON: only the act of resetting a password records it,
+    /// through the account routes and `thidua user passwd`, which record it before they set it.
+    #[serde(skip_deserializing)]
+    RecordPasswordReset {
+        user: UserId,
+    },
     CreateUnit {
         unit: UnitId,
         name: Text,
@@ -236,6 +243,7 @@ pub fn decide_and_apply(
         C::RegisterUser { .. }
         | C::GrantRole { .. }
         | C::RevokeRole { .. }
+        | C::RecordPasswordReset { .. }
         | C::CreateUnit { .. }
         | C::RenameUnit { .. }
         | C::RecordLineage { .. }

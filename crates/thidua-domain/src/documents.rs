@@ -347,6 +347,16 @@ pub fn issued_by<'a>(
         .filter(move |d| &d.cluster == cluster)
 }
 
+/// Who may issue the documents of `cluster`, or be answered the record of one issued already:
+/// its secretariat.
+pub fn authorise_issue(
+    state: &State,
+    actor: &Actor,
+    cluster: &ClusterId,
+) -> Result<(), DomainError> {
+    authorise(state, actor, &Permission::ManageCluster(cluster.clone()))
+}
+
 pub(crate) fn decide(
     state: &State,
     actor: &Actor,
@@ -365,7 +375,7 @@ pub(crate) fn decide(
     else {
         unreachable!("not a document command: {command:?}")
     };
-    authorise(state, actor, &Permission::ManageCluster(cluster.clone()))?;
+    authorise_issue(state, actor, &cluster)?;
     title.check_line("title", limits::TITLE)?;
     crate::org::validate_date("date", date)?;
     check_sha256(&sha256)?;

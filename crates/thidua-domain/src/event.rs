@@ -51,6 +51,12 @@ pub enum Payload {
         user: UserId,
         role: Role,
     },
+    /// An administrator (or the operator at the command line) set a new password for `user`:
+    /// the password itself is never in the log, but that it was reset, by whom and when is, so
+    /// that nobody takes over an account behind its holder's back.
+    PasswordReset {
+        user: UserId,
+    },
     UnitCreated {
         unit: UnitId,
         name: Text,
@@ -291,6 +297,7 @@ pub const EVENT_KINDS: &[&str] = &[
     "flag_explained",
     "holidays_declared",
     "lineage_withdrawn",
+    "password_reset",
 ];
 
 impl Payload {
@@ -300,6 +307,7 @@ impl Payload {
             Payload::UserRegistered { .. } => "user_registered",
             Payload::RoleGranted { .. } => "role_granted",
             Payload::RoleRevoked { .. } => "role_revoked",
+            Payload::PasswordReset { .. } => "password_reset",
             Payload::UnitCreated { .. } => "unit_created",
             Payload::UnitRenamed { .. } => "unit_renamed",
             Payload::LineageRecorded(_) => "lineage_recorded",

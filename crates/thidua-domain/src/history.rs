@@ -104,6 +104,7 @@ pub fn concerned_cluster(state: &State, payload: &Payload) -> Option<ClusterId> 
         P::MidyearReviewFrozen(e) => of_covenant(&e.covenant),
         P::FlagExplained(e) => of_covenant(&e.covenant),
         P::UserRegistered { .. }
+        | P::PasswordReset { .. }
         | P::UnitCreated { .. }
         | P::UnitRenamed { .. }
         | P::LineageRecorded(_)

@@ -346,4 +346,8 @@ pub struct User {
     /// able to check against the grants that allowed them.
     #[serde(default)]
     pub roles_held: Vec<Role>,
+    /// The log index of the latest `password_reset` of the account, if any (its holder is
+    /// shown it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_reset: Option<u64>,
 }

@@ -70,6 +70,11 @@ pub(crate) fn decide(
         } => register_user(user, display_name, demo)?,
         C::GrantRole { user, role } => grant_role(state, actor, user, role)?,
         C::RevokeRole { user, role } => Payload::RoleRevoked { user, role },
+        C::RecordPasswordReset { user } => {
+            authorise(state, actor, &Permission::Administer)?;
+            state.user(&user)?;
+            Payload::PasswordReset { user }
+        }
         C::CreateUnit {
             unit,
             name,
@@ -546,6 +551,13 @@ impl State {
             } => self.apply_user_registered(user, display_name, *demo),
             P::RoleGranted { user, role } => self.apply_role_granted(user, role),
             P::RoleRevoked { user, role } => self.apply_role_revoked(user, role),
+            P::PasswordReset { user } => {
+                let at = self.size;
+                self.user(user)?;
+                let u = self.users.get_mut(user).expect("checked above");
+                u.password_reset = Some(at);
+                Ok(())
+            }
             P::UnitCreated {
                 unit,
                 name,
@@ -607,6 +619,7 @@ impl State {
                 demo,
                 roles: Vec::new(),
                 roles_held: Vec::new(),
+                password_reset: None,
             },
         );
         Ok(())

@@ -266,6 +266,7 @@ impl State {
             P::UserRegistered { .. }
             | P::RoleGranted { .. }
             | P::RoleRevoked { .. }
+            | P::PasswordReset { .. }
             | P::UnitCreated { .. }
             | P::UnitRenamed { .. }
             | P::LineageRecorded(_)

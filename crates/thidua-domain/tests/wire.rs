@@ -385,6 +385,12 @@ fn samples() -> Vec<(Actor, Payload)> {
             reason: t("Ghi nhầm: Nghị quyết quy định sáp nhập từ ngày 01/07/2025, ghi lại theo đúng quyết định"),
         }),
     ));
+    samples.push((
+        admin.clone(),
+        Payload::PasswordReset {
+            user: UserId::parse("lanhdao.ag").unwrap(),
+        },
+    ));
     samples
 }
 

@@ -122,6 +122,25 @@ pub fn set_password(
     Ok(())
 }
 
+/// Resets `user`'s password as `actor` (an administrator, or the operator at the command line):
+/// records `password_reset` in the log first, so that no account is taken over unseen (its
+/// holder and whoever reads the account read it in the history), then sets the password as
+/// [`set_password`] does. A password the policy refuses, or an actor who may not, records
+/// nothing and changes nothing.
+pub fn reset_password(
+    accounts: &dyn AccountStore,
+    service: &Service,
+    actor: &Actor,
+    user: &UserId,
+    password: &str,
+) -> Result<(), AccountError> {
+    check_password_policy(password)?;
+    let record = Command::RecordPasswordReset { user: user.clone() };
+    let receipt = service.execute(actor, record)?;
+    tracing::info!(%actor, %user, index = receipt.first_index, "password reset");
+    set_password(accounts, service, user, password)
+}
+
 /// True when some user holds the administrator role.
 pub fn admin_exists(service: &Service) -> bool {
     service

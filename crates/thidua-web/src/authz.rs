@@ -322,7 +322,10 @@ impl Scope {
                 .is_some_and(|c| vis.sees_cluster(&c.cluster))
         };
         match &event.payload {
-            Payload::UserRegistered { user, .. } => self.can_read_user_events(state, vis, user),
+            // A reset is read by whoever reads the account: the holder learns of it too.
+            Payload::UserRegistered { user, .. } | Payload::PasswordReset { user } => {
+                self.can_read_user_events(state, vis, user)
+            }
             // A grant is readable with its holder's registration, never without it.
             Payload::RoleGranted { user, role } | Payload::RoleRevoked { user, role } => {
                 self.can_read_user_events(state, vis, user)

@@ -440,6 +440,15 @@ fn an_operator_creates_the_first_administrator_at_the_console() {
             && said.contains("every API token of quantri is revoked"),
         "{said}"
     );
+    // The operator's reset is in the log (actor `system`), as an administrator's is.
+    let log = events(dir.path());
+    assert_eq!(log.len(), 3);
+    assert_eq!(log[2].actor, thidua_domain::Actor::System);
+    assert!(
+        matches!(&log[2].payload, thidua_domain::Payload::PasswordReset { user } if user.as_str() == "quantri"),
+        "{:?}",
+        log[2]
+    );
     let help = thidua()
         .args(["user", "passwd", "--help"])
         .output()

@@ -235,6 +235,7 @@ fn a_successor_signs_with_its_one_leaders_name() {
             unit: UnitId::parse("ca-ct").unwrap(),
         }],
         roles_held: Vec::new(),
+        password_reset: None,
     };
     let inspector_name = |state: &thidua_domain::State| {
         let document = prepare(state, &redated(&request, after)).unwrap().document;

@@ -7,6 +7,7 @@
 //! Decoding checks canonical form at the level of the format's own structure: the stored bytes
 //! must be exactly what that format's encoder writes for the decoded value.
 
+pub mod accounts;
 pub mod documents;
 pub mod explanations;
 pub mod holidays;
@@ -95,6 +96,7 @@ pub const LATEST_FORMATS: &[(&str, u32)] = &[
     ("flag_explained", 1),
     ("holidays_declared", 2),
     ("lineage_withdrawn", 1),
+    ("password_reset", 1),
 ];
 
 /// Errors decoding stored bytes into an event.
@@ -437,6 +439,7 @@ fn decode_payload(kind: &str, v: u32, data: Value) -> Option<Decoded> {
         ("flag_explained", v) => return explanations::decode(v, data),
         ("holidays_declared", v) => return holidays::decode(v, data),
         ("lineage_withdrawn", v) => return lineage::decode(v, data),
+        ("password_reset", v) => return accounts::decode(v, data),
         ("tie_decided", 2) => votes::decode_tie_decided_2(data),
         (kind, 1) => return votes::decode(kind, data),
         _ => return None,
@@ -762,6 +765,7 @@ fn encode_payload(payload: &Payload) -> (u32, Value) {
         P::FlagExplained(e) => explanations::encode(&e),
         P::HolidaysDeclared(e) => holidays::encode(&e),
         P::LineageWithdrawn(e) => lineage::encode(&e),
+        P::PasswordReset { user } => accounts::encode(user),
     }
 }
 

@@ -471,7 +471,7 @@ seed_committed seed_revealed assignment_drawn assignment_decided records_declare
 finding_submitted response_submitted dispute_resolved eligibility_recorded year_end_locked
 cutoff_tie_decided results_published beacon_pinned beacon_recorded midyear_review_frozen
 flag_explained year_end_deadline_moved electronic_count_abandoned
-holidays_declared election_cancelled election_concluded lineage_withdrawn
+holidays_declared election_cancelled election_concluded lineage_withdrawn password_reset
 """.split()}
 KIND_FORMATS["covenant_drafted"] = {1, 2}
 KIND_FORMATS["covenant_draft_amended"] = {1, 2}

@@ -911,10 +911,12 @@ pub async fn admin_reset(
     if !viewer.scope.is_admin() {
         return Err(ApiError::forbidden());
     }
+    let actor = thidua_domain::Actor::User(viewer.user.clone());
     app.hashing(move |app| {
-        Ok(accounts::set_password(
+        Ok(accounts::reset_password(
             &*app.accounts,
             &app.service,
+            &actor,
             &user,
             &password,
         )?)

@@ -447,6 +447,8 @@ pub struct Strings {
     pub plan_ref: &'static str,
     pub year: &'static str,
     pub account_title: &'static str,
+    /// The account's password was reset by someone else; followed by the record's link.
+    pub account_password_reset: &'static str,
     pub change_password: &'static str,
     pub current_password: &'static str,
     pub new_password: &'static str,
@@ -606,6 +608,8 @@ pub struct Strings {
     pub ev_movement_created: &'static str,
     pub ev_role_granted: &'static str,
     pub ev_role_revoked: &'static str,
+    /// A password reset by an administrator or the operator: {actor}, {user}.
+    pub ev_password_reset: &'static str,
     pub ev_unit_created: &'static str,
     pub ev_unit_renamed: &'static str,
     pub ev_user_registered: &'static str,

@@ -169,6 +169,7 @@ pub fn describe(t: &Strings, viewer: &Scope, state: &State, e: &Event) -> Descri
         P::UserRegistered { .. }
         | P::RoleGranted { .. }
         | P::RoleRevoked { .. }
+        | P::PasswordReset { .. }
         | P::UnitCreated { .. }
         | P::UnitRenamed { .. }
         | P::LineageRecorded(_)
@@ -241,6 +242,11 @@ fn organisation<'a>(t: &'a Strings, viewer: &Scope, state: &State, payload: &Pay
                 ("user", vec![names::person(viewer, state, user)]),
                 ("role", role_named(t, state, role)),
             ],
+            Vec::new(),
+        ),
+        P::PasswordReset { user } => (
+            t.ev_password_reset,
+            vec![("user", vec![names::person(viewer, state, user)])],
             Vec::new(),
         ),
         P::UnitCreated {

@@ -128,6 +128,9 @@ fn suite(app: &TestApp) {
     let again = sec.post_json("/api/v1/covenants/gu-12-2024/document/issue", json!({}));
     assert_eq!(again.status, 201, "{}", again.body);
     assert_eq!(again.json()["index"], index);
+    // To anyone else, as before it was issued: refused (it answered them the record, 201).
+    let r = leader.post_json("/api/v1/covenants/gu-12-2024/document/issue", json!({}));
+    assert_eq!(r.status, 403, "{}", r.body);
     // The issued files carry the record; the page lists them.
     let (status, _, issued_pdf) = file(&sec, &format!("/documents/{sha}/pdf"));
     assert_eq!(status, 200);

@@ -1996,13 +1996,34 @@ fn passwords(app: &TestApp) {
     );
     assert_eq!(r.status, 204, "{}", r.body);
     assert_eq!(d.get("/api/v1/me").status, 401);
+    // The reset is in the log, by whom (never the password): an administrator cannot take an
+    // account over unseen.
+    let log = admin.get("/api/v1/events?limit=1").json();
+    let newest = &log["items"][0];
+    assert_eq!(newest["kind"], "password_reset", "{log}");
+    assert_eq!(newest["actor"], "user:quantri", "{log}");
+    assert!(!newest.to_string().contains(PASSWORD), "{newest}");
     let other = signed_in(app, "canbo-kg");
     let r = other.post_json(
         "/api/v1/users/giamsat12/password",
         json!({"password": "tôi là quản trị"}),
     );
     assert_eq!(r.status, 403);
-    signed_in(app, "giamsat12");
+    // A password the policy refuses resets nothing and records nothing.
+    let size = admin.get("/api/v1/events?limit=1").json()["items"][0]["index"].clone();
+    let r = admin.post_json(
+        "/api/v1/users/giamsat12/password",
+        json!({"password": "ngắn"}),
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    let after = admin.get("/api/v1/events?limit=1").json()["items"][0]["index"].clone();
+    assert_eq!(size, after);
+    // The holder is told on its account page, with the record.
+    let holder = signed_in(app, "giamsat12");
+    let page = holder.get("/account").body;
+    let at = page.find("id=\"password-reset\"").expect("the notice");
+    assert!(page[at..].contains(&format!("/record/{size}")), "{page}");
+    assert_eq!(holder.get(&format!("/record/{size}")).status, 200);
 }
 
 fn throttling(app: &TestApp) {

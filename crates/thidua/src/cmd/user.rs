@@ -137,8 +137,15 @@ pub fn run(args: UserArgs) -> anyhow::Result<ExitCode> {
                 "không có người dùng / no user {user} in the log"
             );
             let password = read_password()?;
-            thidua_web::accounts::set_password(&*stores.accounts, &service, &user, &password)
-                .map_err(account_error)?;
+            let operator = thidua_domain::Actor::System;
+            thidua_web::accounts::reset_password(
+                &*stores.accounts,
+                &service,
+                &operator,
+                &user,
+                &password,
+            )
+            .map_err(account_error)?;
             sayln!(
                 "Đã đặt lại mật khẩu của {user}; các phiên đăng nhập đã đóng và mọi mã API của \
                  {user} đã bị thu hồi (tạo mã mới tại /account) / password of {user} reset; its \

@@ -1206,6 +1206,8 @@ struct AccountPage {
     created: Option<TokenCreated>,
     errors: FieldErrors,
     saved: bool,
+    /// The log index of the latest reset of the account's password, if any.
+    password_reset: Option<u64>,
 }
 
 impl AccountPage {
@@ -1235,14 +1237,16 @@ async fn account_view(
         Ok(t) => t,
         Err(e) => return viewer_error(viewer, e),
     };
-    let roles = {
+    let (roles, password_reset) = {
         let state = app.service.read();
-        viewer
+        let roles = viewer
             .scope
             .roles
             .iter()
             .map(|r| role_label(t, &state, r))
-            .collect()
+            .collect();
+        let reset = state.users.get(&viewer.user).and_then(|u| u.password_reset);
+        (roles, reset)
     };
     let page = AccountPage {
         l: Layout::new(viewer, t.account_title),
@@ -1251,6 +1255,7 @@ async fn account_view(
         created,
         saved,
         errors,
+        password_reset,
     };
     let status = if page.errors.is_empty() {
         StatusCode::OK
