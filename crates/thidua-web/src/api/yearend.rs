@@ -102,6 +102,9 @@ pub struct DossierDto {
     pub unit: UnitRef,
     pub revision: u32,
     pub submitted: bool,
+    /// The revision the unit's leader submitted, if any: below `revision` when the unit (which
+    /// alone reads its working draft) saved changes after submitting that are not submitted.
+    pub submitted_revision: Option<u32>,
     pub entries: Vec<EntryDto>,
 }
 
@@ -480,6 +483,7 @@ fn dossier_dtos(
                 unit: unit_ref(state, m),
                 revision,
                 submitted,
+                submitted_revision: d.submitted.as_ref().map(|(rev, ..)| *rev),
                 entries: entries.iter().map(|(k, e)| entry_dto(k, e)).collect(),
             })
         })

@@ -486,6 +486,8 @@ pub static STRINGS: Strings = Strings {
     todo_open_yearend_button: "Open the year-end review",
     todo_dossier: "Submit the self-assessment dossier of {unit} (deadline {deadline}).",
     todo_dossier_prepare: "Prepare the self-assessment dossier of {unit} (self-scores, justifications, evidence) for the leader to submit (deadline {deadline}).",
+    todo_dossier_resubmit: "Submit the self-assessment dossier of {unit} again: it changed after saved version {submitted} was submitted (saved version {saved} not submitted, deadline {deadline}).",
+    todo_resubmit_dossier_button: "Review and submit again",
     todo_commit: "Commit to a secret value for {unit}, for the draw of the cross-inspections (deadline {deadline}).",
     todo_reveal: "Reveal the secret value {unit} committed to, for the draw of the cross-inspections.",
     todo_reveal_by: "Reveal the secret value {unit} committed to, for the draw of the cross-inspections (deadline {deadline}).",

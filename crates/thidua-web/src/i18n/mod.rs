@@ -797,6 +797,10 @@ pub struct Strings {
     pub todo_open_yearend_button: &'static str,
     pub todo_dossier: &'static str,
     pub todo_dossier_prepare: &'static str,
+    /// A leader's dossier saved again after its submission, the changes not submitted:
+    /// `{unit}`, `{submitted}`, `{saved}`, `{deadline}`; and its button.
+    pub todo_dossier_resubmit: &'static str,
+    pub todo_resubmit_dossier_button: &'static str,
     pub todo_commit: &'static str,
     pub todo_reveal: &'static str,
     /// The same, with the review's reveal deadline.

@@ -486,6 +486,8 @@ pub static STRINGS: Strings = Strings {
     todo_open_yearend_button: "Mở tổng kết năm",
     todo_dossier: "Nộp hồ sơ tự chấm điểm của {unit} (hạn {deadline}).",
     todo_dossier_prepare: "Lập hồ sơ tự chấm điểm của {unit} (điểm tự chấm, giải trình, tài liệu kèm theo) để lãnh đạo nộp (hạn {deadline}).",
+    todo_dossier_resubmit: "Gửi lại hồ sơ tự chấm điểm của {unit}: có thay đổi sau lần gửi bản lưu lần {submitted} (bản lưu lần {saved} chưa gửi, hạn {deadline}).",
+    todo_resubmit_dossier_button: "Xem và gửi lại hồ sơ",
     todo_commit: "Cam kết giá trị bí mật của {unit} để rút thăm phân công kiểm tra chéo (hạn {deadline}).",
     todo_reveal: "Công bố giá trị bí mật {unit} đã cam kết, để rút thăm phân công kiểm tra chéo.",
     todo_reveal_by: "Công bố giá trị bí mật {unit} đã cam kết, để rút thăm phân công kiểm tra chéo (hạn {deadline}).",

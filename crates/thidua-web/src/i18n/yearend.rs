@@ -220,6 +220,20 @@ pub struct YeStrings {
     pub records_none: &'static str,
     /// A dossier's saved version, after its status and on the submit button: "(bản lưu lần 2)".
     pub saved_version: &'static str,
+    /// The status of a dossier submitted, then saved again: `{submitted}`, `{saved}`.
+    pub submitted_with_changes: &'static str,
+    /// The members table's status of the viewer's unit in that case.
+    pub submitted_changed: &'static str,
+    /// Above the dossier form once its leader submitted it: `{submitted}`, `{date}`.
+    pub dossier_already_submitted: &'static str,
+    /// Above the dossier form while changes saved after the submission are not submitted:
+    /// `{submitted}`, `{saved}`, `{date}`.
+    pub dossier_changes_unsent: &'static str,
+    /// Under a closed or frozen dossier whose last changes were never submitted: `{submitted}`,
+    /// `{saved}`.
+    pub dossier_changes_not_counted: &'static str,
+    /// The leader's button that submits the changes saved after its submission.
+    pub resubmit: &'static str,
     /// "{correct}/{checked} …, {estimate} ({low} – {high})": the re-check in words.
     pub recheck_text: &'static str,
     /// The leader's card once the scores are locked, and before the results are published.
@@ -418,6 +432,12 @@ pub static VI: YeStrings = YeStrings {
     recheck_none: "chưa có",
     records_none: "Chưa khai hồ sơ gốc",
     saved_version: "bản lưu lần",
+    submitted_with_changes: "Đã gửi bản lưu lần {submitted}; bản lưu lần {saved} có thay đổi chưa gửi",
+    submitted_changed: "Đã gửi, có thay đổi chưa gửi",
+    dossier_already_submitted: "Lãnh đạo đơn vị đã gửi hồ sơ (bản lưu lần {submitted}). Nếu lưu thay đổi (điểm, giải trình, tệp), lãnh đạo phải gửi lại hồ sơ trước hết ngày {date} thì thay đổi mới được tính; đến lúc đó thư ký cụm và đơn vị kiểm tra chéo vẫn xem bản đã gửi.",
+    dossier_changes_unsent: "Lãnh đạo đơn vị đã gửi bản lưu lần {submitted}; bản lưu lần {saved} có thay đổi chưa gửi. Thư ký cụm và đơn vị kiểm tra chéo vẫn xem bản đã gửi: lãnh đạo phải gửi lại hồ sơ trước hết ngày {date} thì thay đổi mới được tính.",
+    dossier_changes_not_counted: "Thay đổi ở bản lưu lần {saved} không được gửi trước hạn nên không được tính: hồ sơ được kiểm tra như bản đã gửi (bản lưu lần {submitted}).",
+    resubmit: "Gửi lại hồ sơ",
     recheck_text: "{correct}/{checked} hồ sơ ghi nhận đúng; tỷ lệ ước tính {estimate} (khoảng tin cậy Wilson 95%: {low} – {high})",
     locked_own: "Điểm năm đã khoá: hồ sơ tự chấm, giải trình và điểm không còn thay đổi.",
     results_pending: "Kết quả sẽ xem được khi thư ký cụm công bố.",
@@ -611,6 +631,12 @@ pub static EN: YeStrings = YeStrings {
     recheck_none: "none yet",
     records_none: "No records declared",
     saved_version: "saved version",
+    submitted_with_changes: "Saved version {submitted} submitted; saved version {saved} has changes not submitted",
+    submitted_changed: "Submitted, with changes not submitted",
+    dossier_already_submitted: "The unit's leader has submitted the dossier (saved version {submitted}). Changes saved now (scores, justifications, files) count only if the leader submits the dossier again by the end of {date}; until then the secretariat and the inspecting units read the submitted version.",
+    dossier_changes_unsent: "The unit's leader submitted saved version {submitted}; saved version {saved} has changes not submitted. The secretariat and the inspecting units still read the submitted version: the changes count only if the leader submits the dossier again by the end of {date}.",
+    dossier_changes_not_counted: "The changes of saved version {saved} were not submitted by the deadline and do not count: the dossier is inspected as submitted (saved version {submitted}).",
+    resubmit: "Submit the dossier again",
     recheck_text: "{correct} of {checked} records correctly recorded; estimated rate {estimate} (Wilson interval at 95% confidence: {low} – {high})",
     locked_own: "The year's scores are locked: the dossier, the answers and the scores no longer change.",
     results_pending: "The results can be read once the secretariat publishes them.",

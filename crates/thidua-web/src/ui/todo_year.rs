@@ -382,6 +382,16 @@ fn open_yearend(t: &Strings, state: &State, viewer: &Viewer, c: &Covenant) -> Op
     })
 }
 
+/// The revision a unit submitted and the newer one it saved since (`(submitted, saved)`),
+/// while the leader may still submit again: before the dossier deadline and the draw (which
+/// freezes a submitted dossier, `yearend_dossier_frozen`).
+fn unsent_changes(r: &Review, unit: &UnitId, now_ms: i64) -> Option<(u32, u32)> {
+    let d = r.dossiers.get(unit)?;
+    let (submitted, ..) = d.submitted.as_ref()?;
+    let open = !r.past(Step::Dossier, now_ms) && r.drawn.is_none();
+    (open && d.revision > *submitted).then_some((*submitted, d.revision))
+}
+
 /// The year-end steps of the viewer's led units and of the cluster's secretariat, each
 /// opening the year-end page at its section (`#…`, the page is long) with a button that says
 /// what is done there.
@@ -418,6 +428,18 @@ fn yearend(t: &Strings, state: &State, viewer: &Viewer, c: &Covenant, r: &Review
                     t.todo_dossier,
                     &[("unit", u()), ("deadline", date(s.dossier_deadline))],
                     leader(unit, t.todo_submit_dossier_button),
+                ));
+            }
+            if let Some((submitted, saved)) = unsent_changes(r, unit, viewer.now_ms) {
+                out.push(todo(
+                    t.todo_dossier_resubmit,
+                    &[
+                        ("unit", u()),
+                        ("submitted", plain(submitted)),
+                        ("saved", plain(saved)),
+                        ("deadline", date(s.dossier_deadline)),
+                    ],
+                    leader(unit, t.todo_resubmit_dossier_button),
                 ));
             }
             if !r.has_assignment() {

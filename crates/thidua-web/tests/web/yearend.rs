@@ -1352,6 +1352,90 @@ fn a_draft_saved_after_submitting_is_seen_by_its_unit() {
     );
 }
 
+/// A dossier saved again after its leader submitted it says so everywhere its unit reads it:
+/// the officer is told before saving that changes need the leader to submit again, the status
+/// names the revision submitted and the newer one with changes not submitted, and the leader is
+/// asked on the home page to submit again (it read "Đã gửi (bản lưu lần 2)", with no to-do and
+/// no word to the officer), while the secretariat still reads revision 1 until then.
+#[test]
+fn a_dossier_changed_after_its_submission_waits_for_the_leader_to_submit_again() {
+    let app = opened_review();
+    submit_kg_dossier(&app.service);
+    let page = |user: &str| {
+        signed_in(&app, user)
+            .get(&format!("/covenants/{COV}/yearend"))
+            .body
+    };
+    let home = |user: &str| super::support::without_tags(&signed_in(&app, user).get("/").body);
+    let resubmit = "Gửi lại hồ sơ tự chấm điểm của Công an tỉnh Kiên Giang";
+    let before = element_text(&page("canbo-kg"), "dossier-submitted-ca-kg", "p");
+    assert!(
+        before.starts_with("Lãnh đạo đơn vị đã gửi hồ sơ (bản lưu lần 1). Nếu lưu thay đổi"),
+        "{before}"
+    );
+    assert!(
+        !page("lanhdao-kg").contains("id=\"submit-dossier-ca-kg\""),
+        "nothing new to submit"
+    );
+    assert!(!home("lanhdao-kg").contains(resubmit));
+    let saved = post_step(
+        &app,
+        "canbo-kg",
+        &[
+            ("action", "save_dossier"),
+            ("unit", "ca-kg"),
+            ("score_C2a", "7"),
+            ("just_C2a", "Bổ sung kết quả tháng 12"),
+            ("score_C2b", "3"),
+            ("just_C2b", "Giải trình"),
+        ],
+    );
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let officer = page("canbo-kg");
+    let note = element_text(&officer, "dossier-unsent-ca-kg", "p");
+    assert!(
+        note.starts_with(
+            "Lãnh đạo đơn vị đã gửi bản lưu lần 1; bản lưu lần 2 có thay đổi chưa gửi."
+        ),
+        "{note}"
+    );
+    let row = element_text(&officer, "member-ca-kg", "tr");
+    assert!(row.contains("Đã gửi, có thay đổi chưa gửi"), "{row}");
+    let leader = page("lanhdao-kg");
+    let summary = element_text(&leader, "leader-summary-ca-kg", "dl");
+    assert!(
+        summary.contains("Đã gửi bản lưu lần 1; bản lưu lần 2 có thay đổi chưa gửi"),
+        "{summary}"
+    );
+    assert_eq!(
+        element_text(&leader, "submit-dossier-ca-kg", "button"),
+        "Gửi lại hồ sơ (bản lưu lần 2)"
+    );
+    let todo = home("lanhdao-kg");
+    assert!(
+        todo.contains(&format!(
+            "{resubmit}: có thay đổi sau lần gửi bản lưu lần 1 (bản lưu lần 2 chưa gửi, hạn "
+        )) && todo.contains("Xem và gửi lại hồ sơ"),
+        "{todo}"
+    );
+    let secretariat = page("thuky12");
+    assert!(element_text(&secretariat, "member-ca-kg", "tr").contains("Đã gửi"));
+    assert!(!secretariat.contains("có thay đổi chưa gửi"));
+    let submitted = post_step(
+        &app,
+        "lanhdao-kg",
+        &[
+            ("action", "submit_dossier"),
+            ("unit", "ca-kg"),
+            ("revision", "2"),
+        ],
+    );
+    assert_eq!(submitted.status, 303, "{}", submitted.body);
+    assert!(!home("lanhdao-kg").contains(resubmit));
+    let after = element_text(&page("canbo-kg"), "dossier-submitted-ca-kg", "p");
+    assert!(after.contains("(bản lưu lần 2)"), "{after}");
+}
+
 /// A year-end command another unit's leader may not give is refused before anything of the
 /// review is read: the same 403 whatever revision Kiên Giang's draft has reached, and a member
 /// that does not head the cluster cannot probe the scores for a tie at a quota cut-off.

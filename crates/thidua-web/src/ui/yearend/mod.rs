@@ -562,8 +562,63 @@ impl ReviewPage {
     fn frozen_note(&self) -> &'static str {
         crate::i18n::yearend::error(self.lang, "yearend_dossier_frozen").unwrap_or_default()
     }
-    /// The viewer's unit's dossier status: "Đã gửi (bản lưu lần 2)".
+    /// The unit's dossier as the viewer reads it: its own working revision, else the one
+    /// submitted.
+    fn read_dossier(&self, unit: &str) -> Option<&crate::api::yearend::DossierDto> {
+        self.r.dossiers.iter().find(|d| d.unit.id == unit)
+    }
+    /// The revision the unit's leader submitted, if it did.
+    fn submitted_revision(&self, unit: &str) -> Option<u32> {
+        self.read_dossier(unit).and_then(|d| d.submitted_revision)
+    }
+    /// The revision the unit submitted and the newer one it saved since (`(submitted, saved)`):
+    /// changes the secretariat and the inspectors do not read until the leader submits again.
+    fn unsent(&self, unit: &str) -> Option<(u32, u32)> {
+        let d = self.read_dossier(unit)?;
+        let submitted = d.submitted_revision?;
+        (d.revision > submitted).then_some((submitted, d.revision))
+    }
+    /// The leader is offered to submit the unit's dossier: before the lock, the draw's freeze
+    /// and the deadline, when it was never submitted or changed since it was.
+    fn offers_submit(&self, unit: &str) -> bool {
+        let changed = self.submitted_revision(unit).is_none() || self.unsent(unit).is_some();
+        changed && !self.r.locked && !self.dossier_frozen(unit) && !self.past("dossier")
+    }
+    /// `template` filled with the unit's submitted and saved revisions and the dossier deadline.
+    fn revisions_note(&self, template: &str, unit: &str) -> String {
+        let (submitted, saved) = match self.unsent(unit) {
+            Some(pair) => pair,
+            None => {
+                let n = self.submitted_revision(unit).unwrap_or_default();
+                (n, n)
+            }
+        };
+        let date = self.r.schedule.as_ref().map_or(String::new(), |s| {
+            crate::format::iso_date(&s.dossier_deadline)
+        });
+        crate::i18n::fill(
+            template,
+            &[
+                ("submitted", submitted.to_string()),
+                ("saved", saved.to_string()),
+                ("date", date),
+            ],
+        )
+    }
+    /// A member's dossier status in the members table: the viewer's own unit's says when
+    /// changes saved after its submission are not submitted.
+    fn member_status(&self, m: &crate::api::yearend::MemberDto) -> &'static str {
+        if self.unsent(&m.unit.id).is_some() {
+            return self.y.submitted_changed;
+        }
+        self.dossier_status(&m.dossier)
+    }
+    /// The viewer's unit's dossier status: "Đã gửi (bản lưu lần 2)", or the revision submitted
+    /// and the newer one saved with changes not submitted.
     fn dossier_line(&self, unit: &str) -> String {
+        if self.unsent(unit).is_some() {
+            return self.revisions_note(self.y.submitted_with_changes, unit);
+        }
         let status = self.member(unit).map_or("none", |m| m.dossier.as_str());
         match self.r.dossiers.iter().find(|d| d.unit.id == unit) {
             Some(d) if d.revision > 0 => {
