@@ -1125,7 +1125,7 @@ fn item_dtos(
                 value: shown.value.as_ref().map(exact),
                 self_points: x.points.as_ref().map(exact),
                 final_points: y.and_then(|y| y.points.as_ref()).map(exact),
-                explanation: shown.trace.iter().map(|s| names.step(s, lang)).collect(),
+                explanation: explanation(&shown.trace, y.is_some(), names, lang),
             });
         }
     }
@@ -1149,8 +1149,36 @@ fn node_dto(
         self_points: own.points.as_ref().map(exact),
         final_points: fin.and_then(|y| y.points.as_ref()).map(exact),
         value: shown.value.as_ref().map(value_text),
-        explanation: shown.trace.iter().map(|s| names.step(s, lang)).collect(),
+        explanation: explanation(&shown.trace, fin.is_some(), names, lang),
     }
+}
+
+/// An explanation's steps in `lang`, a manual criterion's score named for what it is: the
+/// unit's self-score, or (`final_scores`) its final score after the cross-inspection. The
+/// engine's own words, «Điểm chấm qua kiểm tra», read as an inspection's score beside a
+/// self-assessment made before any draw.
+fn explanation(
+    trace: &[thidua_scoring::explain::Step],
+    final_scores: bool,
+    names: &super::explain::ExplainNames,
+    lang: crate::i18n::Lang,
+) -> Vec<String> {
+    use thidua_scoring::explain::Step;
+    let y = lang.yearend();
+    let label = if final_scores {
+        y.manual_final
+    } else {
+        y.manual_self
+    };
+    trace
+        .iter()
+        .map(|step| match step {
+            Step::Manual { score: Some(s), .. } => {
+                crate::i18n::fill(label, &[("score", thidua_scoring::render::vi_num(s))])
+            }
+            _ => names.step(step, lang),
+        })
+        .collect()
 }
 
 /// The source-record re-checks: the inspected unit, its inspector, the estimate and interval.

@@ -234,6 +234,10 @@ pub struct YeStrings {
     pub dossier_changes_not_counted: &'static str,
     /// The leader's button that submits the changes saved after its submission.
     pub resubmit: &'static str,
+    /// A manual criterion's step in a self-assessment's explanation: `{score}`.
+    pub manual_self: &'static str,
+    /// A manual criterion's step in the final scores' explanation: `{score}`.
+    pub manual_final: &'static str,
     /// "{correct}/{checked} …, {estimate} ({low} – {high})": the re-check in words.
     pub recheck_text: &'static str,
     /// The leader's card once the scores are locked, and before the results are published.
@@ -438,6 +442,8 @@ pub static VI: YeStrings = YeStrings {
     dossier_changes_unsent: "Lãnh đạo đơn vị đã gửi bản lưu lần {submitted}; bản lưu lần {saved} có thay đổi chưa gửi. Thư ký cụm và đơn vị kiểm tra chéo vẫn xem bản đã gửi: lãnh đạo phải gửi lại hồ sơ trước hết ngày {date} thì thay đổi mới được tính.",
     dossier_changes_not_counted: "Thay đổi ở bản lưu lần {saved} không được gửi trước hạn nên không được tính: hồ sơ được kiểm tra như bản đã gửi (bản lưu lần {submitted}).",
     resubmit: "Gửi lại hồ sơ",
+    manual_self: "Điểm tự chấm: {score}",
+    manual_final: "Điểm chính thức sau kiểm tra chéo: {score}",
     recheck_text: "{correct}/{checked} hồ sơ ghi nhận đúng; tỷ lệ ước tính {estimate} (khoảng tin cậy Wilson 95%: {low} – {high})",
     locked_own: "Điểm năm đã khoá: hồ sơ tự chấm, giải trình và điểm không còn thay đổi.",
     results_pending: "Kết quả sẽ xem được khi thư ký cụm công bố.",
@@ -637,6 +643,8 @@ pub static EN: YeStrings = YeStrings {
     dossier_changes_unsent: "The unit's leader submitted saved version {submitted}; saved version {saved} has changes not submitted. The secretariat and the inspecting units still read the submitted version: the changes count only if the leader submits the dossier again by the end of {date}.",
     dossier_changes_not_counted: "The changes of saved version {saved} were not submitted by the deadline and do not count: the dossier is inspected as submitted (saved version {submitted}).",
     resubmit: "Submit the dossier again",
+    manual_self: "Self-assessed score: {score}",
+    manual_final: "Final score after the cross-inspection: {score}",
     recheck_text: "{correct} of {checked} records correctly recorded; estimated rate {estimate} (Wilson interval at 95% confidence: {low} – {high})",
     locked_own: "The year's scores are locked: the dossier, the answers and the scores no longer change.",
     results_pending: "The results can be read once the secretariat publishes them.",

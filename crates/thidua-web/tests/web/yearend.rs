@@ -971,6 +971,13 @@ fn who_reads_what_of_the_year_end(backend: Backend) {
             && breakdown.contains("Điểm chuẩn là điểm khi đạt chỉ tiêu"),
         "{breakdown}"
     );
+    // A self-assessed criterion's final score is named so, never as a score given at an
+    // inspection by the engine's words.
+    assert!(
+        breakdown.contains("Điểm chính thức sau kiểm tra chéo: ")
+            && !breakdown.contains("Điểm chấm qua kiểm tra"),
+        "{breakdown}"
+    );
     // The results lead to the cluster's votes; the secretariat's, to opening one for the year,
     // whose candidates are the published eligible units in rank order.
     assert!(page
@@ -3414,6 +3421,30 @@ fn a_unit_self_assessing_sees_its_computed_criteria() {
     assert!(body.contains("id=\"computed-score-ca-kg-"), "{body}");
     // Another unit's engine view stays its own.
     assert!(!body.contains("id=\"computed-ca-ag\""), "{body}");
+}
+
+/// Before any draw, the breakdown of a unit's own scores names a self-assessed criterion's
+/// score as its self-score, in both languages (it read «Điểm chấm qua kiểm tra: 6», "Score
+/// given at inspection", before any inspection).
+#[test]
+fn a_self_assessed_criterion_is_explained_as_the_self_score() {
+    let app = opened_review();
+    submit_kg_dossier(&app.service);
+    let officer = signed_in(&app, "canbo-kg");
+    let path = format!("/covenants/{COV}/yearend");
+    let vi = element_text(&officer.get(&path).body, "computed-ca-kg", "details");
+    assert!(
+        vi.contains("Điểm tự chấm: 6") && !vi.contains("Điểm chấm qua kiểm tra"),
+        "{vi}"
+    );
+    let home = officer.get("/");
+    let r = officer.post_form("/lang", &[("csrf", &home.csrf()), ("to", "en")]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let en = element_text(&officer.get(&path).body, "computed-ca-kg", "details");
+    assert!(
+        en.contains("Self-assessed score: 6") && !en.contains("at inspection"),
+        "{en}"
+    );
 }
 
 /// A year-end action the viewer may not take answers 403 with the reason (it came back 422 as
