@@ -138,12 +138,12 @@ fn open_and_fill_dossiers(b: &Browser, app: &TestApp) -> HashMap<String, String>
     b.type_into("#score-ca-kg-C2a", "9");
     b.type_into("#just-ca-kg-C2a", "Hoàn thành ba giải pháp đột phá");
     b.click("#save-dossier-ca-kg");
-    assert!(b.wait_for("#save_dossier-error"), "{}", b.source());
+    assert!(b.wait_for("#score-ca-kg-C2a-error"), "{}", b.source());
     assert!(
-        b.text("#save_dossier-error")
+        b.text("#score-ca-kg-C2a-error")
             .contains("C2a: điểm phải từ 0 đến 8."),
         "{}",
-        b.text("#save_dossier-error")
+        b.text("#score-ca-kg-C2a-error")
     );
     b.type_into("#score-ca-kg-C2a", "7,5");
     b.type_into("#score-ca-kg-C2b", "3,5");
@@ -2728,6 +2728,58 @@ fn form_error(page: &super::support::Resp, form: &str) -> String {
     element_text(&page.body, &format!("{form}-error"), "p")
 }
 
+/// The message beside a dossier field (`{input}-error`), asserting the summary links to it and
+/// the input (`score-ca-kg-C2a`) is marked invalid and described by it.
+fn dossier_field_error(page: &super::support::Resp, input: &str) -> String {
+    assert_eq!(page.status / 100, 4, "refused: {}", page.body);
+    assert!(
+        page.body.contains(&format!("href=\"#{input}-error\"")),
+        "the summary links to the field: {}",
+        page.body
+    );
+    let at = page.body.find(&format!("id=\"{input}\"")).unwrap();
+    let tag = &page.body[at..at + page.body[at..].find('>').unwrap()];
+    assert!(
+        tag.contains(&format!("aria-describedby=\"{input}-error\""))
+            && tag.contains("aria-invalid=\"true\""),
+        "{tag}"
+    );
+    assert!(
+        !page.body.contains("id=\"save_dossier-error\""),
+        "said once"
+    );
+    element_text(&page.body, &format!("{input}-error"), "p")
+}
+
+/// A self-score out of its criterion's range (C2a = 9, 8 at most) is said beside its input,
+/// which is marked invalid, and the summary links to it (it was said under the Save button,
+/// 450 px from the input at 390 px, the input unmarked); what was typed is kept.
+#[test]
+fn a_dossier_score_out_of_range_is_said_beside_its_field() {
+    let app = opened_review();
+    let page = post_step(
+        &app,
+        "canbo-kg",
+        &[
+            ("action", "save_dossier"),
+            ("unit", "ca-kg"),
+            ("score_C2a", "9"),
+            ("just_C2a", "Vượt chỉ tiêu"),
+            ("score_C2b", "3"),
+            ("just_C2b", "Giải trình"),
+        ],
+    );
+    let message = dossier_field_error(&page, "score-ca-kg-C2a");
+    assert_eq!(message, "C2a: điểm phải từ 0 đến 8.");
+    assert!(
+        page.body.contains("name=\"score_C2a\" value=\"9\""),
+        "typed value kept"
+    );
+    assert!(page.body.contains(">Vượt chỉ tiêu</textarea>"));
+    let just = page.body.find("id=\"just-ca-kg-C2a\"").unwrap();
+    assert!(!page.body[just..just + 200].contains("aria-invalid"));
+}
+
 /// Saving the dossier form keeps the evidence files of its criteria (it deleted every one of
 /// them); only the upload and the removal change them, and a criterion holding files keeps its
 /// score. A file is attached once per criterion, and a long name keeps its extension.
@@ -2779,7 +2831,7 @@ fn saving_the_dossier_form_keeps_its_evidence_files() {
     assert_eq!(entry.evidence, attached, "the evidence is kept");
     // Emptying the score of a criterion holding files would drop them: refused.
     let refused = save("", "");
-    let message = form_error(&refused, "save_dossier");
+    let message = dossier_field_error(&refused, "score-ca-kg-C2a");
     assert!(
         message.contains("C2a") && message.contains("tài liệu"),
         "{message}"
@@ -2855,18 +2907,18 @@ fn the_dossier_form_names_what_it_cannot_read() {
             ],
         )
     };
-    let message = form_error(&save("6", ""), "save_dossier");
+    let message = dossier_field_error(&save("6", ""), "just-ca-kg-C2a");
     assert!(
         message.contains("Không được để trống") && message.contains("Giải trình — Tiêu chí C2a"),
         "{message}"
     );
-    let message = form_error(&save("20.000", "Giải trình"), "save_dossier");
+    let message = dossier_field_error(&save("20.000", "Giải trình"), "score-ca-kg-C2a");
     assert!(
         message.contains("Cách viết số không rõ") && message.contains("Tiêu chí C2a"),
         "{message}"
     );
     // More decimals than the regulation rounds to (2): refused, saying how many it allows.
-    let message = form_error(&save("7,125", "Giải trình"), "save_dossier");
+    let message = dossier_field_error(&save("7,125", "Giải trình"), "score-ca-kg-C2a");
     assert!(
         message.contains("C2a: điểm có tối đa 2 chữ số thập phân"),
         "{message}"

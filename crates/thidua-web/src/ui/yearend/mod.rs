@@ -350,12 +350,53 @@ impl ReviewPage {
             None => String::new(),
         }
     }
+    /// The input of the dossier form (`score-ca-kg-C2a`, `just-ca-kg-C2a`) whose field
+    /// (`score_C2a`, `just_C2a`) the dossier's refusal names.
+    fn dossier_field_refused(&self) -> Option<String> {
+        let field = self.refused_field.as_deref()?;
+        let unit = self.typed.get("unit")?;
+        if !self.errors.contains_key("save_dossier") {
+            return None;
+        }
+        let (kind, criterion) = field.split_once('_')?;
+        matches!(kind, "score" | "just").then(|| format!("{kind}-{unit}-{criterion}"))
+    }
+    /// The dossier's refusal when it is about `unit`'s `kind` (`score`, `just`) field of
+    /// `criterion`: said beside that field (`{input id}-error`).
+    fn dossier_field_error(&self, unit: &str, criterion: &str, kind: &str) -> Option<&String> {
+        let input = format!("{kind}-{unit}-{criterion}");
+        match self.dossier_field_refused() {
+            Some(refused) if refused == input => self.errors.get("save_dossier"),
+            _ => None,
+        }
+    }
+    /// `aria-describedby`/`aria-invalid` of a dossier field whose refusal is said beside it
+    /// (templates: `{{ …|safe }}`).
+    fn dossier_aria(&self, unit: &str, criterion: &str, kind: &str) -> String {
+        match self.dossier_field_error(unit, criterion, kind) {
+            Some(_) => format!(
+                " aria-describedby=\"{kind}-{unit}-{criterion}-error\" aria-invalid=\"true\""
+            ),
+            None => String::new(),
+        }
+    }
+    /// The dossier's refusal for `unit` when it names no field of the form: said under it.
+    fn dossier_error_general(&self, unit: &str) -> Option<&String> {
+        match self.dossier_field_refused() {
+            Some(_) => None,
+            None => self.error_for("save_dossier", unit),
+        }
+    }
     /// The error summary the page opens with after a refused form: each message links to the
-    /// message beside its form (`#{form}-error`).
+    /// message beside its form (`#{form}-error`), or beside the dossier's field it names.
     fn summary(&self) -> crate::ui::form::Errors {
         let mut out = crate::ui::form::Errors::default();
         for (form, message) in &self.errors {
-            out.push(format!("{form}-error"), message.clone());
+            let id = match self.dossier_field_refused() {
+                Some(input) if form == "save_dossier" => input,
+                _ => form.clone(),
+            };
+            out.push(format!("{id}-error"), message.clone());
         }
         match self.refusal {
             true => out.refusal(),
@@ -647,6 +688,21 @@ impl ReviewPage {
             },
             None => self.y.self_kept.to_owned(),
         }
+    }
+}
+
+/// The dossier score (`score_C2a`) a domain refusal of `save_dossier` is about — out of its
+/// criterion's range, more decimals than the regulation's — so that the page says it beside
+/// that field, as it says a field it could not read.
+fn refused_score(action: &str, e: &ApiError) -> Option<String> {
+    if action != "save_dossier" {
+        return None;
+    }
+    match e.domain.as_deref() {
+        Some(thidua_domain::DomainError::YearEnd(y)) => {
+            y.arg("criterion").map(|c| format!("score_{c}"))
+        }
+        _ => None,
     }
 }
 
@@ -1027,7 +1083,9 @@ pub async fn step(
         // Not the viewer's to do (403) falls to the last arm: a page saying so, as the other
         // pages answer (it came back as the form's 422).
         Err(e) if e.shown_in_form() => {
-            let refused_field = (unread && !e.message.is_empty()).then(|| e.message.clone());
+            let refused_field = (unread && !e.message.is_empty())
+                .then(|| e.message.clone())
+                .or_else(|| refused_score(&action, &e));
             let refusal = matches!(
                 e.domain.as_deref(),
                 Some(thidua_domain::DomainError::YearEnd(y)) if y.about_state()
