@@ -19,12 +19,10 @@ use crate::model::{
 use crate::state::{ClusterState, State};
 use crate::text::{limits, same_name, Text};
 
-/// First and last day of a reporting year (15/12 of the previous year – 14/12).
+/// First and last day of a reporting year (15/12 of the previous year – 14/12), by the date
+/// rule's one home (`thidua_scoring::period`).
 pub fn year_bounds(year: i32) -> (NaiveDate, NaiveDate) {
-    (
-        NaiveDate::from_ymd_opt(year - 1, 12, 15).expect("valid"),
-        NaiveDate::from_ymd_opt(year, 12, 14).expect("valid"),
-    )
+    thidua_scoring::period::Window::whole_year(year).dates()
 }
 
 /// A date of the organisation's history (a unit's founding, a renaming, a merger): from 1900 to

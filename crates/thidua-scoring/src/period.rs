@@ -97,6 +97,16 @@ impl PeriodKey {
 }
 
 impl Window {
+    /// The whole reporting year `year` (months 1 to 12), whatever the year: its
+    /// [`dates`](Self::dates) are the bounds every stage reads a reporting year by.
+    pub fn whole_year(year: i32) -> Self {
+        Window {
+            year,
+            first: 1,
+            last: 12,
+        }
+    }
+
     /// Checked constructor.
     pub fn new(year: i32, first: u8, last: u8) -> Option<Self> {
         ((MIN_YEAR..=MAX_YEAR).contains(&year) && 1 <= first && first <= last && last <= 12)

@@ -1,12 +1,15 @@
 //! The demonstration's 2024 vote of Cluster No. 12 (INVENTED), after the year's results are
 //! published (`demo_yearend`): the candidates are the published ranking's eligible units (Bạc
-//! Liêu, with an invented discipline record pending, is not one). The secretariat opens the vote
-//! on proposing the Ministry's emulation flag (two seats, 80% of the total membership, quorum two
-//! thirds, trustees 3 of 5); the five trustees generate the key; the five leaders vote; the
-//! secretariat closes the round; three of the five trustees (Kiên Giang, Hậu Giang, Cà Mau)
-//! decrypt the totals. One program plays every trustee and voter here
-//! (`thidua_domain::votes::rehearsal`): demonstration only. A second vote (the Government flag)
-//! is left open with its key ready, so that leaders can try the ballot page.
+//! Liêu, with an invented discipline record pending, is not one). The award votes go highest
+//! first, as the vote form advises (one achievement earns one award): the secretariat opens the
+//! vote on proposing the Government's emulation flag (one seat, 80% of the total membership,
+//! quorum two thirds, trustees 3 of 5); the five trustees generate the key; the five leaders
+//! vote; the secretariat closes the round; three of the five trustees (Kiên Giang, Hậu Giang, Cà
+//! Mau) decrypt the totals: Kiên Giang, first in the ranking, is proposed with four approvals of
+//! five. One program plays every trustee and voter here (`thidua_domain::votes::rehearsal`):
+//! demonstration only. A second vote, on the Ministry's flag (two seats, among the eligible
+//! units not proposed already), is left open with its key ready, so that leaders can try the
+//! ballot page.
 
 use rand_core::RngCore;
 use thidua_ballot::Selection;
@@ -15,8 +18,10 @@ use thidua_domain::votes::{AwardKind, Fraction, VoteCommand};
 use thidua_domain::{Actor, ClusterId, Command, ElectionId, Text, UnitId, UserId};
 use thidua_service::Service;
 
-pub const FLAG_VOTE: &str = "co-thi-dua-bo-cong-an-2024";
-pub const OPEN_VOTE: &str = "co-thi-dua-chinh-phu-2024";
+/// The counted vote: the Government's flag.
+pub const FLAG_VOTE: &str = "co-thi-dua-chinh-phu-2024";
+/// The vote left open: the Ministry's flag.
+pub const OPEN_VOTE: &str = "co-thi-dua-bo-cong-an-2024";
 
 fn t(s: &str) -> Text {
     Text::parse("demo", s, 1000).expect("demo text is valid")
@@ -64,17 +69,17 @@ pub fn load(service: &Service) -> anyhow::Result<OpenVoteTrustees> {
         service,
         &cluster,
         FLAG_VOTE,
-        AwardKind::MinistryFlag,
-        "Đề nghị tặng Cờ thi đua của Bộ Công an năm 2024 (minh hoạ)",
-        2,
+        AwardKind::GovernmentFlag,
+        "Đề nghị tặng Cờ thi đua của Chính phủ năm 2024 (minh hoạ)",
+        1,
     )?;
     let mut rehearsal = ceremony(service, &flag)?;
     let choices: [(&str, &[&str]); 5] = [
-        ("ca-kg", &["ca-kg", "ca-ag"]),
-        ("ca-ag", &["ca-kg", "ca-ag"]),
-        ("ca-hg", &["ca-kg", "ca-cm"]),
-        ("ca-cm", &["ca-kg", "ca-ag"]),
-        ("ca-bl", &["ca-kg", "ca-ag"]),
+        ("ca-kg", &["ca-kg"]),
+        ("ca-ag", &["ca-kg"]),
+        ("ca-hg", &["ca-kg"]),
+        ("ca-cm", &["ca-ag"]),
+        ("ca-bl", &["ca-kg"]),
     ];
     for (voter, approved) in choices {
         let e = service.read().election(&flag)?.clone();
@@ -113,9 +118,9 @@ pub fn load(service: &Service) -> anyhow::Result<OpenVoteTrustees> {
         service,
         &cluster,
         OPEN_VOTE,
-        AwardKind::GovernmentFlag,
-        "Đề nghị tặng Cờ thi đua của Chính phủ năm 2024 (minh hoạ)",
-        1,
+        AwardKind::MinistryFlag,
+        "Đề nghị tặng Cờ thi đua của Bộ Công an năm 2024 (minh hoạ)",
+        2,
     )?;
     let rehearsal = ceremony(service, &open_vote)?;
     let e = service.read().election(&open_vote)?.clone();

@@ -8,7 +8,7 @@ mod support;
 
 use support::{api_token, run, serve_demo_once, thidua, Running};
 
-const ELECTION: &str = "co-thi-dua-chinh-phu-2024";
+const ELECTION: &str = "co-thi-dua-bo-cong-an-2024";
 
 #[test]
 fn the_demonstrations_open_vote_is_counted_with_its_trustee_files() {

@@ -366,7 +366,7 @@ fn a_member_recomputes_the_year_from_the_log_it_reads_and_finds_a_forged_result(
     let vote = [
         "vote",
         "--election",
-        "co-thi-dua-chinh-phu-2024",
+        "co-thi-dua-bo-cong-an-2024",
         "--unit",
         "ca-kg",
         "--approve",

@@ -805,7 +805,12 @@ impl VotingDemo {
             .env("THIDUA_KNOWN_LOGS", self.known_logs())
             .args(["vote", "--server", url, "--token", &self.token])
             .args(extra)
-            .args(["--election", "co-thi-dua-chinh-phu-2024", "--unit", "ca-kg"])
+            .args([
+                "--election",
+                "co-thi-dua-bo-cong-an-2024",
+                "--unit",
+                "ca-kg",
+            ])
             .args(["--approve", "ca-cm", "--key"])
             .arg(self.dir().join("ca-kg.vote.key")))
     }
@@ -827,8 +832,13 @@ fn thidua_vote_uses_the_key_the_log_holds_and_refuses_another() {
             .unwrap()
     };
     let vote = |url: &str| demo.vote(url, &[]);
-    let other_key = election("co-thi-dua-bo-cong-an-2024")["election"]["ceremony"]["keys"].clone();
-    let front = front_reporting_key(runtime, &server.url, "co-thi-dua-chinh-phu-2024", other_key);
+    let other_key = election("co-thi-dua-chinh-phu-2024")["election"]["ceremony"]["keys"].clone();
+    let front = front_reporting_key(
+        runtime,
+        &server.url,
+        "co-thi-dua-bo-cong-an-2024",
+        other_key,
+    );
     let out = vote(&front);
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -837,7 +847,7 @@ fn thidua_vote_uses_the_key_the_log_holds_and_refuses_another() {
         !dir.join("ca-kg.vote.key").exists(),
         "nothing was even prepared"
     );
-    let e = election("co-thi-dua-chinh-phu-2024");
+    let e = election("co-thi-dua-bo-cong-an-2024");
     assert!(
         e["election"]["voter_keys"]["ca-kg"].is_null(),
         "nothing was sent"
@@ -846,7 +856,7 @@ fn thidua_vote_uses_the_key_the_log_holds_and_refuses_another() {
     let out = vote(&server.url);
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("ballot hash"));
-    let e = election("co-thi-dua-chinh-phu-2024");
+    let e = election("co-thi-dua-bo-cong-an-2024");
     assert!(
         e["election"]["rounds"][0]["ballots"]["ca-kg"].is_object(),
         "{e}"
@@ -975,11 +985,11 @@ fn trustees_run_the_key_ceremony_and_decrypt_the_count_with_the_command_line() {
             Err(e) => panic!("{e}"),
         }
     };
-    // The demonstration's Government flag vote may still elect Cà Mau and Hậu Giang: the
+    // The demonstration's Ministry flag vote may still elect An Giang, Cà Mau and Hậu Giang: the
     // secretariat cancels it (opened to show a vote in progress), or no other award vote of
     // the year opens beside it (one achievement, one award).
     command(VoteCommand::CancelElection {
-        election: ElectionId::parse("co-thi-dua-chinh-phu-2024").unwrap(),
+        election: ElectionId::parse("co-thi-dua-bo-cong-an-2024").unwrap(),
         reason: Text::parse("reason", "Bỏ phiếu bằng khen trước (kiểm thử)", 1000).unwrap(),
     });
     // The secretariat opens a certificate vote among the year's published nominees: one seat,
@@ -1001,9 +1011,9 @@ fn trustees_run_the_key_ceremony_and_decrypt_the_count_with_the_command_line() {
         serde_json::from_value(e["rounds"][0]["candidates"].clone()).unwrap();
     assert_eq!(
         candidates,
-        ["ca-cm", "ca-hg"],
-        "the published nominees in rank order (ca-bl is not eligible; ca-kg and ca-ag are \
-         proposed for the Ministry's flag already: one achievement, one award)"
+        ["ca-ag", "ca-cm", "ca-hg"],
+        "the published nominees in rank order (ca-bl is not eligible; ca-kg is proposed for \
+         the Government's flag already: one achievement, one award)"
     );
 
     // Every leader checks what it reads against the log's signed checkpoint (THIDUA_LOG_KEY).
@@ -1038,7 +1048,7 @@ fn trustees_run_the_key_ceremony_and_decrypt_the_count_with_the_command_line() {
             "--server",
             &url,
             "--election",
-            "co-thi-dua-chinh-phu-2024",
+            "co-thi-dua-bo-cong-an-2024",
         ])
         .args(["--unit", "ca-kg", "--approve", "ca-cm", "--key"])
         .arg(&gov_key));
@@ -1164,7 +1174,7 @@ fn trustees_run_the_key_ceremony_and_decrypt_the_count_with_the_command_line() {
         );
     }
     let count = election()["rounds"][0]["count"].clone();
-    assert_eq!(count["approvals"], serde_json::json!([4, 0]), "{count}");
+    assert_eq!(count["approvals"], serde_json::json!([0, 4, 0]), "{count}");
     assert_eq!(count["abstentions"], 0, "{count}");
     assert_eq!(count["ballots"], 4, "{count}");
     assert_eq!(count["paper"], false, "{count}");
@@ -1180,7 +1190,7 @@ fn trustees_run_the_key_ceremony_and_decrypt_the_count_with_the_command_line() {
     assert!(out.contains("log verified"), "{out}");
     assert!(
         out.contains(&format!(
-            "{ELECTION} vòng / round 1: 4 / 5 phiếu / ballots, cần / needed 4; ca-cm 4, ca-hg 0; chọn / chosen: ca-cm"
+            "{ELECTION} vòng / round 1: 4 / 5 phiếu / ballots, cần / needed 4; ca-ag 0, ca-cm 4, ca-hg 0; chọn / chosen: ca-cm"
         )),
         "{out}"
     );

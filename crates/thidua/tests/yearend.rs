@@ -174,7 +174,7 @@ fn the_demonstration_year_gives_its_documents() {
         run(&mut cmd)
     };
     let cov = ["--covenant", "giao-uoc-cum-12-2024"];
-    let flag = ["--election", "co-thi-dua-bo-cong-an-2024"];
+    let flag = ["--election", "co-thi-dua-chinh-phu-2024"];
     // The demonstration's events were entered today: its documents are dated today.
     let today = thidua_domain::figures::local_date(chrono::Utc::now().timestamp_millis())
         .format("%d/%m/%Y")
@@ -408,7 +408,7 @@ fn the_demonstration_year_gives_its_documents() {
     );
     let refused = doc(
         &[
-            &["vote-count", "--election", "co-thi-dua-chinh-phu-2024"][..],
+            &["vote-count", "--election", "co-thi-dua-bo-cong-an-2024"][..],
             &date,
         ]
         .concat(),

@@ -801,8 +801,7 @@ impl State {
     /// (given), each if it existed during that reporting year (15/12 of the year before to
     /// 14/12) or reported in it. A unit created by the merger has no year of its own before it.
     pub fn earlier_parts(&self, unit: &UnitId, sources: &[UnitId], year: i32) -> Vec<UnitId> {
-        let start = NaiveDate::from_ymd_opt(year - 1, 12, 15).expect("a valid year");
-        let end = NaiveDate::from_ymd_opt(year, 12, 14).expect("a valid year");
+        let (start, end) = crate::org::year_bounds(year);
         std::iter::once(unit)
             .chain(sources)
             .filter(|u| {

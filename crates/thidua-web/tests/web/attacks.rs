@@ -592,6 +592,44 @@ fn a_signature_needs_the_password_again_however_it_is_sent() {
     assert!(signed(&session));
 }
 
+/// The other binding commands (a paper count recorded or confirmed, a tie decided) are refused
+/// the same way without the password, before anything they name is looked up: the election
+/// need not even exist for the answer to be `password_required`.
+#[test]
+fn a_paper_count_or_a_tie_needs_the_password_again() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    let secretariat = signed_in(&app, "thuky12");
+    let leader = signed_in(&app, "lanhdao-kg");
+    let count = json!({"approvals": [3, 1], "abstentions": 0, "issued": 5, "returned": 5,
+                       "invalid": 1, "counting_team": ["Tổ kiểm phiếu"], "note": null});
+    let cases = [
+        (
+            &secretariat,
+            json!({"command": "vote", "vote": "record_paper_count",
+            "election": "co-2024", "round": 1, "count": count}),
+        ),
+        (
+            &leader,
+            json!({"command": "vote", "vote": "confirm_paper_count",
+            "election": "co-2024", "round": 1, "unit": "ca-kg"}),
+        ),
+        (
+            &leader,
+            json!({"command": "vote", "vote": "decide_tie", "election": "co-2024",
+            "round": 1, "unit": "ca-kg", "chosen": ["ca-ag"], "decision": "Quyết định"}),
+        ),
+    ];
+    for (client, command) in cases {
+        let r = client.post_json("/api/v1/commands", command.clone());
+        assert_eq!(
+            (r.status, r.json()["error"].clone()),
+            (403, json!("password_required")),
+            "{command}: {}",
+            r.body
+        );
+    }
+}
+
 /// Bodies are bounded before anything else: 1 MiB for a form or a command, 32 MiB only for an
 /// upload from a signed-in caller; an anonymous caller cannot make the server hold an upload's
 /// size by naming an upload's address.
