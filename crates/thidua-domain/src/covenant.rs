@@ -4,6 +4,7 @@
 //! dispatching to one function per command or event kind. What one version changed from the
 //! version it follows is [`mod@diff`]'s.
 
+pub mod agreement;
 pub mod diff;
 
 use std::collections::BTreeMap;

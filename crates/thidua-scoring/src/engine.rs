@@ -888,6 +888,20 @@ fn en_num(x: &Exact) -> String {
     x.to_string()
 }
 
+/// The points a criterion of `points` earns on `scale` for the value `v`, by the engine's own
+/// rule ([`apply_scale`]): what a covenant's wording of a target is checked against
+/// (`thidua_domain::covenant::agreement`). `None` when the arithmetic overflows.
+pub fn scale_points(
+    scale: &crate::ast::Scale,
+    points: rust_decimal::Decimal,
+    v: &Exact,
+) -> Option<Exact> {
+    let cscale = crate::compile::CScale::of(scale);
+    apply_scale(&cscale, &Exact::from(points), v, None, false)
+        .ok()
+        .map(|(p, _, _)| p)
+}
+
 /// Points of a scale for value `v`, with the branch taken in words (vi, en); `unit` is the
 /// value's unit of measure when known ("%").
 pub(crate) fn apply_scale(

@@ -449,6 +449,13 @@ pub struct Strings {
     pub account_title: &'static str,
     /// The account's password was reset by someone else; followed by the record's link.
     pub account_password_reset: &'static str,
+    /// Over the targets that the scoring regulation scores otherwise than they are worded.
+    pub disagrees_intro: &'static str,
+    /// A target met at {at} where its criterion withholds full points: {n}, {target},
+    /// {criterion}, {name}, {at}.
+    pub disagrees_met: &'static str,
+    /// A target not met at {at} where its criterion gives full points (same arguments).
+    pub disagrees_unmet: &'static str,
     pub change_password: &'static str,
     pub current_password: &'static str,
     pub new_password: &'static str,

@@ -625,6 +625,8 @@ pub struct ManageStrings {
     pub no_nominees_ineligible: &'static str,
     /// Who the candidates are when the head or deputy is elected.
     pub leaders_candidates: &'static str,
+    /// The open form's heading over the ranked units already proposed by another award vote.
+    pub left_out_of_awards: &'static str,
     pub title_label: &'static str,
     pub title_default: &'static str,
     pub seats_help: &'static str,
@@ -757,6 +759,7 @@ pub static MANAGE_VI: ManageStrings = ManageStrings {
     no_nominees_unscored: "Kết quả năm này đã công bố nhưng không đơn vị nào có điểm cuối cùng (tổng điểm không tính được), nên không đơn vị nào được xếp hạng để đề cử.",
     no_nominees_ineligible: "Kết quả năm này đã công bố nhưng không đơn vị nào được xếp hạng đủ điều kiện đề nghị khen thưởng (ví dụ: đang chờ xem xét kỷ luật). Cụm trưởng, cụm phó năm sau vẫn bầu được: mọi đơn vị được xếp hạng sẽ là thành viên của cụm năm sau đều là ứng viên.",
     leaders_candidates: "Danh sách trên dùng cho cờ thi đua và bằng khen. Đơn vị đã được đề nghị ở một cuộc bỏ phiếu khen thưởng của năm không đưa vào các cuộc bỏ phiếu khen thưởng khác. Khi bầu cụm trưởng, cụm phó năm sau, ứng viên là mọi đơn vị được xếp hạng sẽ là thành viên của cụm năm sau, kể cả đơn vị không đủ điều kiện đề nghị khen thưởng.",
+    left_out_of_awards: "Đã được đề nghị ở cuộc bỏ phiếu khen thưởng khác của năm: không là ứng viên của cuộc bỏ phiếu khen thưởng mới",
     title_label: "Tên cuộc bỏ phiếu",
     title_default: "Đề nghị khen thưởng năm {year}",
     seats_help: "Số đơn vị được chọn tối đa (từ 1 đến số đơn vị được đề cử).",
@@ -876,6 +879,7 @@ pub static MANAGE_EN: ManageStrings = ManageStrings {
     no_nominees_unscored: "This year's results are published, but no unit has a final score (its total could not be computed), so no unit is ranked to be proposed.",
     no_nominees_ineligible: "This year's results are published, but no ranked unit is eligible to be proposed for an award (for instance, discipline pending). Next year's head and deputy can still be elected: every ranked unit that will be a member of the cluster next year is a candidate.",
     leaders_candidates: "This list is for flags and certificates. A unit an award vote of the year proposed is left out of the other award votes. When next year's head or deputy is elected, every ranked unit that will be a member of the cluster next year is a candidate, including units not eligible to be proposed for an award.",
+    left_out_of_awards: "Proposed by another award vote of the year: not a candidate of a new award vote",
     title_label: "Title of the vote",
     title_default: "Award proposal {year}",
     seats_help: "How many units may be chosen (1 to the number of candidates).",

@@ -81,6 +81,8 @@ struct CovenantPage {
     /// published figures for (its report page), if any.
     carried: Vec<(String, Option<String>)>,
     targets: Vec<TargetView>,
+    /// Each target the regulation scores otherwise than its words, in a sentence.
+    disagreements: Vec<String>,
     versions: Vec<VersionRow>,
     can_sign: Vec<SignOption>,
     /// `amend` or `propose` for the secretariat; `None` otherwise.
@@ -190,6 +192,7 @@ pub async fn covenant(
         sigs,
         carried: carried_on(&state, &c, v),
         targets: target_views(t, v),
+        disagreements: disagreements(t, v),
         versions: version_rows(t, &c, v),
         can_sign,
         can_withdraw: is_latest && edit == Some("amend") && v.is_open() && v.signatures.is_empty(),
@@ -284,6 +287,42 @@ fn target_views(t: &crate::i18n::Strings, v: &CovenantVersion) -> Vec<TargetView
                 .as_ref()
                 .map(|id| measures.get(id).unwrap_or(id).clone())
                 .unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// Each target of the version that its regulation scores otherwise than its words say
+/// (`thidua_domain::covenant::agreement`), in a sentence naming both and a value where they
+/// part.
+pub fn disagreements(t: &crate::i18n::Strings, v: &CovenantVersion) -> Vec<String> {
+    thidua_domain::covenant::agreement::of_content(&v.content)
+        .into_iter()
+        .map(|d| {
+            let target = &v.content.targets[d.target];
+            let unit = match target.kind {
+                thidua_domain::model::TargetKind::Change => "%".to_owned(),
+                _ => match target.unit_of_measure.as_ref().map(|u| u.as_str()) {
+                    Some("%") => "%".to_owned(),
+                    Some(u) => format!(" {u}"),
+                    None => String::new(),
+                },
+            };
+            let at = format!("{}{unit}", crate::format::decimal_str(&d.at.to_string()));
+            let form = if d.target_met {
+                t.disagrees_met
+            } else {
+                t.disagrees_unmet
+            };
+            crate::i18n::fill(
+                form,
+                &[
+                    ("n", (d.target + 1).to_string()),
+                    ("target", super::targets::sentence(t, target)),
+                    ("criterion", d.criterion),
+                    ("name", d.criterion_name),
+                    ("at", at),
+                ],
+            )
         })
         .collect()
 }
@@ -438,6 +477,8 @@ struct SignPage {
     unit: Named,
     unit_id: String,
     previous: Option<u32>,
+    /// The targets its regulation scores otherwise than their words ([`disagreements`]).
+    disagreements: Vec<String>,
     errors: Errors,
 }
 
@@ -508,6 +549,7 @@ fn sign_view(
         unit: names::unit(&state, &unit),
         unit_id: unit.to_string(),
         previous: c.previous(v.version).map(|x| x.version),
+        disagreements: disagreements(viewer.lang.strings(), v),
         errors,
     });
     *res.status_mut() = status;

@@ -1195,6 +1195,20 @@ fn signing_flow(app: &TestApp) {
     );
     let confirm = leader.get("/covenants/gu-12-2024/sign?unit=ca-ag");
     assert_eq!(confirm.status, 200);
+    // Target 3 says "trên 90%" (over 90) while the regulation's A4 gives full points at 90:
+    // the leader is told before signing, as on the covenant's page; target 1 ("giảm ít nhất
+    // 5%", measured by the element `crimes`, a count in the regulation) is not compared.
+    for page in [&confirm.body, &leader.get("/covenants/gu-12-2024").body] {
+        let at = page
+            .find("id=\"regulation-disagrees\"")
+            .expect("the notice");
+        let notice = &page[at..at + page[at..].find("</div>").unwrap()];
+        assert!(
+            notice.contains("Chỉ tiêu 3") && notice.contains("A4") && notice.contains("90%"),
+            "{notice}"
+        );
+        assert!(!notice.contains("Chỉ tiêu 1 "), "{notice}");
+    }
     let hash = app
         .service
         .read()
