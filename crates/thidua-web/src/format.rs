@@ -121,6 +121,23 @@ pub fn decimal_str(raw: &str) -> String {
         .unwrap_or_else(|_| raw.to_owned())
 }
 
+/// A measured value ("-25.7993", as the API carries it) as the pages show it: the Vietnamese
+/// way with at most two decimals, «≈» when rounded, and its unit of measure ("≈ -25,8%" for a
+/// rate, "84 vụ"); text that is no number (✓, ✗) unchanged.
+pub fn measured(raw: &str, measure: Option<&str>) -> String {
+    let Ok(d) = raw.parse::<Decimal>() else {
+        return raw.to_owned();
+    };
+    let shown = d.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    let approx = if shown == d { "" } else { "≈ " };
+    let number = format!("{approx}{}", decimal(&shown));
+    match measure {
+        Some("%") => format!("{number}%"),
+        Some(m) if !m.is_empty() => format!("{number} {m}"),
+        _ => number,
+    }
+}
+
 /// A log time (milliseconds since the epoch) as dd/mm/yyyy HH:MM in Vietnam's time (UTC+7).
 pub fn time_ms(ms: i64) -> String {
     thidua_domain::figures::local_datetime(ms)
@@ -145,6 +162,17 @@ mod tests {
         assert_eq!(byte_limit(1536, Lang::Vi), "1.536 byte");
         assert_eq!(byte_limit(2048, Lang::En), "2 KiB (2048 bytes)");
         assert_eq!(byte_limit(1000, Lang::Vi), "1.000 byte");
+    }
+
+    /// A measured value keeps two decimals at most, says when it is rounded, and names its
+    /// unit (it read "-25,7993" with no % on a rate).
+    #[test]
+    fn a_measured_value_is_shown_with_its_unit() {
+        assert_eq!(measured("-25.7993", Some("%")), "≈ -25,8%");
+        assert_eq!(measured("-12.5", Some("%")), "-12,5%");
+        assert_eq!(measured("1234", Some("vụ")), "1.234 vụ");
+        assert_eq!(measured("0.125", None), "≈ 0,13");
+        assert_eq!(measured("✓", None), "✓");
     }
 
     #[test]

@@ -887,6 +887,10 @@ pub struct NodeDto {
     pub final_points: Option<String>,
     /// The value the criterion's scale was applied to, in words (computed criteria).
     pub value: Option<String>,
+    /// The value's unit of measure, as the regulation names it (`%` for a rate).
+    pub measure: Option<String>,
+    /// Why the criterion could not be computed («Chưa tính được: thiếu số liệu …»), if so.
+    pub problem: Option<String>,
     /// The engine's explanation, step by step (Vietnamese).
     pub explanation: Vec<String>,
 }
@@ -1141,6 +1145,10 @@ fn node_dto(
     lang: crate::i18n::Lang,
 ) -> NodeDto {
     let shown = fin.unwrap_or(own);
+    let explanation = explanation(&shown.trace, fin.is_some(), names, lang);
+    let problem = (shown.trace.iter().zip(&explanation))
+        .find(|(step, _)| matches!(step, thidua_scoring::explain::Step::Error { .. }))
+        .map(|(_, text)| text.clone());
     NodeDto {
         id: own.id.to_string(),
         name: own.name.to_string(),
@@ -1149,8 +1157,26 @@ fn node_dto(
         self_points: own.points.as_ref().map(exact),
         final_points: fin.and_then(|y| y.points.as_ref()).map(exact),
         value: shown.value.as_ref().map(value_text),
-        explanation: explanation(&shown.trace, fin.is_some(), names, lang),
+        measure: value_measure(shown),
+        problem,
+        explanation,
     }
+}
+
+/// The unit of measure of the value a criterion's scale was applied to: that of the last
+/// indicator (or figure) of its explanation that has this value.
+fn value_measure(node: &thidua_scoring::explain::NodeResult) -> Option<String> {
+    use thidua_scoring::explain::{Step, Val};
+    let value = node.value.as_ref()?;
+    node.trace.iter().rev().find_map(|step| match step {
+        Step::Indicator {
+            value: v, measure, ..
+        } if v == value => measure.clone(),
+        Step::Figure {
+            value: v, measure, ..
+        } if Val::Num(v.clone()) == *value => measure.clone(),
+        _ => None,
+    })
 }
 
 /// An explanation's steps in `lang`, a manual criterion's score named for what it is: the
@@ -1176,9 +1202,31 @@ fn explanation(
             Step::Manual { score: Some(s), .. } => {
                 crate::i18n::fill(label, &[("score", thidua_scoring::render::vi_num(s))])
             }
+            Step::Error { .. } => not_computed(step, names, lang),
             _ => names.step(step, lang),
         })
         .collect()
+}
+
+/// An error step as a sentence: «Chưa tính được: thiếu số liệu …» (the engine's words are
+/// «LỖI: thiếu số liệu …», its prefix found by rendering an error without message).
+fn not_computed(
+    step: &thidua_scoring::explain::Step,
+    names: &super::explain::ExplainNames,
+    lang: crate::i18n::Lang,
+) -> String {
+    let bare = thidua_scoring::explain::Step::Error {
+        message_vi: String::new(),
+        message_en: String::new(),
+        cause: None,
+    };
+    let prefix = names.step(&bare, lang);
+    let text = names.step(step, lang);
+    let message = text.strip_prefix(prefix.as_str()).unwrap_or(&text);
+    crate::i18n::fill(
+        lang.yearend().not_computed,
+        &[("message", message.to_owned())],
+    )
 }
 
 /// The source-record re-checks: the inspected unit, its inspector, the estimate and interval.

@@ -238,6 +238,11 @@ pub struct YeStrings {
     pub manual_self: &'static str,
     /// A manual criterion's step in the final scores' explanation: `{score}`.
     pub manual_final: &'static str,
+    /// A criterion the engine could not compute: `{message}`, the engine's reason.
+    pub not_computed: &'static str,
+    /// A computed criterion of the dossier's table, with the value its scale applied to:
+    /// `{value}`.
+    pub computed_with_value: &'static str,
     /// "{correct}/{checked} …, {estimate} ({low} – {high})": the re-check in words.
     pub recheck_text: &'static str,
     /// The leader's card once the scores are locked, and before the results are published.
@@ -287,7 +292,7 @@ pub static VI: YeStrings = YeStrings {
     evidence: "Tài liệu chứng minh",
     upload_evidence: "Tải tệp lên",
     evidence_upload_help: "Chọn tệp của tiêu chí rồi bấm «Tải tệp lên»: điểm tự chấm và giải trình đang nhập ở bảng trên được lưu cùng tệp. Tiêu chí phải có điểm tự chấm thì mới kèm được tệp.",
-    computed: "Máy tính từ số liệu đã duyệt",
+    computed: "Tính tự động từ số liệu đã duyệt",
     save: "Lưu",
     submit: "Lãnh đạo gửi hồ sơ",
     submitted: "Đã gửi",
@@ -444,6 +449,8 @@ pub static VI: YeStrings = YeStrings {
     resubmit: "Gửi lại hồ sơ",
     manual_self: "Điểm tự chấm: {score}",
     manual_final: "Điểm chính thức sau kiểm tra chéo: {score}",
+    not_computed: "Chưa tính được: {message}",
+    computed_with_value: "Tính tự động từ số liệu đã duyệt: {value}.",
     recheck_text: "{correct}/{checked} hồ sơ ghi nhận đúng; tỷ lệ ước tính {estimate} (khoảng tin cậy Wilson 95%: {low} – {high})",
     locked_own: "Điểm năm đã khoá: hồ sơ tự chấm, giải trình và điểm không còn thay đổi.",
     results_pending: "Kết quả sẽ xem được khi thư ký cụm công bố.",
@@ -487,7 +494,7 @@ pub static EN: YeStrings = YeStrings {
     evidence: "Evidence",
     upload_evidence: "Upload the file",
     evidence_upload_help: "Choose the criterion's file, then «Upload the file»: the self-scores and justifications typed in the table above are saved with it. A criterion needs a self-score before a file can be attached to it.",
-    computed: "Computed from the approved figures",
+    computed: "Computed automatically from the approved figures",
     save: "Save",
     submit: "Leader submits the dossier",
     submitted: "Submitted",
@@ -645,6 +652,8 @@ pub static EN: YeStrings = YeStrings {
     resubmit: "Submit the dossier again",
     manual_self: "Self-assessed score: {score}",
     manual_final: "Final score after the cross-inspection: {score}",
+    not_computed: "Not computed yet: {message}",
+    computed_with_value: "Computed automatically from the approved figures: {value}.",
     recheck_text: "{correct} of {checked} records correctly recorded; estimated rate {estimate} (Wilson interval at 95% confidence: {low} – {high})",
     locked_own: "The year's scores are locked: the dossier, the answers and the scores no longer change.",
     results_pending: "The results can be read once the secretariat publishes them.",

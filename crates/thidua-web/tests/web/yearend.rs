@@ -3461,8 +3461,59 @@ fn the_review_page_offers_only_what_the_viewer_may_do() {
     );
 }
 
+/// A computed criterion of the dossier's table says in one sentence that it is computed from
+/// the approved figures and its value, the way the product shows numbers (a rate with its %),
+/// or why it cannot be computed yet (it read «Máy tính từ số liệu đã duyệt — -12,5.» followed
+/// by every step, and «… LỖI: thiếu số liệu …»), in both languages.
+#[test]
+fn a_computed_criterion_of_the_dossier_says_its_value_or_why_it_has_none() {
+    let app = opened_review();
+    let officer = signed_in(&app, "canbo-kg");
+    let path = format!("/covenants/{COV}/yearend");
+    let note = element_text(&officer.get(&path).body, "computed-note-ca-kg-A1", "td");
+    assert_eq!(note, "Tính tự động từ số liệu đã duyệt: -12,5%.");
+    let home = officer.get("/");
+    let r = officer.post_form("/lang", &[("csrf", &home.csrf()), ("to", "en")]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let note = element_text(&officer.get(&path).body, "computed-note-ca-kg-A1", "td");
+    assert_eq!(
+        note,
+        "Computed automatically from the approved figures: -12,5%."
+    );
+
+    // A review opened without 2023's figures: the criteria comparing with 2023 cannot be
+    // computed yet, said so.
+    let app = spawn(Backend::Sqlite).unwrap();
+    signed(&app);
+    let s = &app.service;
+    for u in UNITS {
+        let figures = full_figures(s, COV, 7);
+        let reports = super::support::monthly_reports(COV, u, 1..=12, true, |_| figures.clone());
+        s.execute_all(&Actor::System, reports).unwrap();
+    }
+    let mut open = serde_json::to_value(opening(0)).unwrap();
+    open["acknowledge_missing_figures"] = true.into();
+    let res =
+        signed_in(&app, "thuky12").post_json(&format!("/api/v1/covenants/{COV}/yearend"), open);
+    assert_eq!(res.status, 200, "{}", res.body);
+    let officer = signed_in(&app, "canbo-kg");
+    let note = element_text(&officer.get(&path).body, "computed-note-ca-kg-A1", "td");
+    assert!(
+        note.starts_with("Chưa tính được: ") && !note.contains("LỖI") && note.ends_with('.'),
+        "{note}"
+    );
+    let home = officer.get("/");
+    let r = officer.post_form("/lang", &[("csrf", &home.csrf()), ("to", "en")]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let note = element_text(&officer.get(&path).body, "computed-note-ca-kg-A1", "td");
+    assert!(
+        note.starts_with("Not computed yet: ") && !note.contains("ERROR"),
+        "{note}"
+    );
+}
+
 /// Officers preparing the dossier see their unit's computed criteria with the engine's values
-/// and explanations (the same table an inspector reads), not only "Máy tính từ số liệu đã duyệt".
+/// and explanations (the same table an inspector reads), not only "Tính tự động từ số liệu đã duyệt".
 #[test]
 fn a_unit_self_assessing_sees_its_computed_criteria() {
     let app = opened_review();

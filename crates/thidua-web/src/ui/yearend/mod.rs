@@ -468,6 +468,26 @@ impl ReviewPage {
         self.r.computed.iter().find(|b| b.unit.id == unit)
     }
     /// The engine's result for `criterion` of `unit` (the viewer's own unit, self-assessing).
+    /// A computed criterion in the dossier's table, one sentence: why it cannot be computed
+    /// yet, or that it is computed and the value its scale applied to (its steps are in the
+    /// breakdown under the table).
+    fn computed_note(&self, n: &crate::api::yearend::NodeDto) -> String {
+        if let Some(problem) = &n.problem {
+            let end = if problem.ends_with(['.', '!', '?']) {
+                ""
+            } else {
+                "."
+            };
+            return format!("{problem}{end}");
+        }
+        match &n.value {
+            Some(v) => crate::i18n::fill(
+                self.y.computed_with_value,
+                &[("value", crate::format::measured(v, n.measure.as_deref()))],
+            ),
+            None => format!("{}.", self.y.computed),
+        }
+    }
     fn computed_node(&self, unit: &str, criterion: &str) -> Option<&crate::api::yearend::NodeDto> {
         self.computed_of(unit)?
             .nodes
