@@ -53,6 +53,36 @@ pub fn byte_limit(bytes: usize, lang: crate::i18n::Lang) -> String {
     }
 }
 
+/// A file's size as a list of files says it, in the units of [`byte_limit`]: bytes under
+/// 1 KiB, else KiB or MiB with one decimal below 10 and none above, Vietnamese "55 KiB",
+/// "1,5 MiB", "512 byte", English "55 KiB", "1.5 MiB", "512 bytes".
+pub fn byte_size(bytes: u64, lang: crate::i18n::Lang) -> String {
+    use crate::i18n::Lang;
+    let Some((size, name)) = [(1024 * 1024, "MiB"), (1024, "KiB")]
+        .into_iter()
+        .find(|(size, _)| bytes >= *size)
+    else {
+        return byte_count(bytes, lang);
+    };
+    let value = Decimal::from(bytes) / Decimal::from(size);
+    let places = if value < Decimal::TEN { 1 } else { 0 };
+    let shown = value
+        .round_dp_with_strategy(places, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+        .normalize();
+    match lang {
+        Lang::Vi => format!("{} {name}", decimal(&shown)),
+        Lang::En => format!("{shown} {name}"),
+    }
+}
+
+/// A number of bytes in full: Vietnamese "56.458 byte", English "56458 bytes".
+pub fn byte_count(bytes: u64, lang: crate::i18n::Lang) -> String {
+    match lang {
+        crate::i18n::Lang::Vi => format!("{} byte", decimal(&Decimal::from(bytes))),
+        crate::i18n::Lang::En => format!("{bytes} bytes"),
+    }
+}
+
 /// A decimal as a form field shows it to be typed again: the decimal comma, no thousands
 /// separators ("2000", "95,5"), so that [`typed_decimal`] reads it back unchanged.
 pub fn decimal_to_type(d: &Decimal) -> String {
@@ -173,6 +203,20 @@ mod tests {
         assert_eq!(measured("1234", Some("vụ")), "1.234 vụ");
         assert_eq!(measured("0.125", None), "≈ 0,13");
         assert_eq!(measured("✓", None), "✓");
+    }
+
+    /// A file's size is said in KiB or MiB like the limits (it read "56458 B").
+    #[test]
+    fn a_file_size_is_said_in_the_limits_units() {
+        use crate::i18n::Lang;
+        assert_eq!(byte_size(56_458, Lang::Vi), "55 KiB");
+        assert_eq!(byte_size(56_458, Lang::En), "55 KiB");
+        assert_eq!(byte_size(1_572_864, Lang::Vi), "1,5 MiB");
+        assert_eq!(byte_size(1_572_864, Lang::En), "1.5 MiB");
+        assert_eq!(byte_size(20 * 1024 * 1024, Lang::Vi), "20 MiB");
+        assert_eq!(byte_size(512, Lang::Vi), "512 byte");
+        assert_eq!(byte_size(512, Lang::En), "512 bytes");
+        assert_eq!(byte_count(56_458, Lang::Vi), "56.458 byte");
     }
 
     #[test]

@@ -1443,6 +1443,46 @@ fn a_dossier_changed_after_its_submission_waits_for_the_leader_to_submit_again()
     assert!(after.contains("(bản lưu lần 2)"), "{after}");
 }
 
+/// An evidence file's size is said in the units of the upload limit, its bytes in full on
+/// hover (it read "(56458 B)"), in both languages.
+#[test]
+fn an_evidence_files_size_is_said_as_the_limit_is() {
+    let app = opened_review();
+    let saved = post_step(
+        &app,
+        "canbo-kg",
+        &[
+            ("action", "save_dossier"),
+            ("unit", "ca-kg"),
+            ("score_C2a", "6"),
+            ("just_C2a", "Giải trình"),
+        ],
+    );
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let officer = signed_in(&app, "canbo-kg");
+    let path = format!("/covenants/{COV}/yearend");
+    let csrf = officer.get(&path).csrf();
+    let mut pdf = b"%PDF-1.7\n1 0 obj << >> endobj\n".to_vec();
+    let end = b"\n%%EOF\n";
+    pdf.resize(56_458 - end.len(), b' ');
+    pdf.extend_from_slice(end);
+    let (ct, body) = multipart(&csrf, "ca-kg", "C2a", "bien-ban.pdf", &pdf);
+    let res = officer.post_raw(&format!("{path}/evidence"), &ct, &body);
+    assert_eq!(res.status, 303, "{}", res.body);
+    let page = officer.get(&path).body;
+    let at = page.find("id=\"evidence-size-ca-kg-C2a-").expect("listed");
+    let span = &page[at..at + page[at..].find("</span>").unwrap()];
+    assert!(
+        span.contains("title=\"56.458 byte\"") && span.ends_with(">(55 KiB)"),
+        "{span}"
+    );
+    let home = officer.get("/");
+    let r = officer.post_form("/lang", &[("csrf", &home.csrf()), ("to", "en")]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = officer.get(&path).body;
+    assert!(page.contains("title=\"56458 bytes\">(55 KiB)</span>"));
+}
+
 /// A year-end command another unit's leader may not give is refused before anything of the
 /// review is read: the same 403 whatever revision Kiên Giang's draft has reached, and a member
 /// that does not head the cluster cannot probe the scores for a tie at a quota cut-off.

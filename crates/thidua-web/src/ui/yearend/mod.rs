@@ -468,6 +468,14 @@ impl ReviewPage {
         self.r.computed.iter().find(|b| b.unit.id == unit)
     }
     /// The engine's result for `criterion` of `unit` (the viewer's own unit, self-assessing).
+    /// An evidence file's size, rounded, as the file lists say it ("55 KiB").
+    fn file_size(&self, bytes: &u64) -> String {
+        crate::format::byte_size(*bytes, self.lang)
+    }
+    /// An evidence file's size in full ("56.458 byte"), for the size's title.
+    fn file_bytes(&self, bytes: &u64) -> String {
+        crate::format::byte_count(*bytes, self.lang)
+    }
     /// A computed criterion in the dossier's table, one sentence: why it cannot be computed
     /// yet, or that it is computed and the value its scale applied to (its steps are in the
     /// breakdown under the table).
