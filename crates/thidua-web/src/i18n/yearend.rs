@@ -717,8 +717,8 @@ pub fn error(lang: Lang, code: &str) -> Option<&'static str> {
             "The regulation has no such criterion.",
         ),
         "yearend_not_manual" => (
-            "Tiêu chí này do máy tính từ số liệu đã duyệt, không tự chấm.",
-            "This criterion is computed from the approved figures, not self-scored.",
+            "Tiêu chí này được tính tự động từ số liệu đã duyệt, không tự chấm.",
+            "This criterion is computed automatically from the approved figures, not self-scored.",
         ),
         "yearend_score_out_of_range" => (
             "Điểm phải từ 0 đến điểm tối đa của tiêu chí.",
@@ -729,8 +729,8 @@ pub fn error(lang: Lang, code: &str) -> Option<&'static str> {
             "The score has more decimal places than the scoring regulation allows.",
         ),
         "yearend_evidence_before_score" => (
-            "Hãy lưu điểm tự chấm và giải trình của tiêu chí này trước, rồi đính kèm tệp minh chứng.",
-            "Save this criterion's self-score and justification first, then attach the evidence.",
+            "Tiêu chí này chưa có điểm tự chấm: hãy nhập điểm tự chấm của tiêu chí ở bảng hồ sơ rồi tải tệp lên lại (điểm được lưu cùng tệp).",
+            "This criterion has no self-score: type its self-score in the dossier's table, then upload the file again (the score is saved with it).",
         ),
         "yearend_figures_missing" => (
             "Còn đơn vị chưa có số liệu được duyệt của năm: đánh dấu ô xác nhận để vẫn mở tổng kết năm.",

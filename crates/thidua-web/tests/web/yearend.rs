@@ -1119,13 +1119,14 @@ fn evidence_files_are_checked_by_content_and_served_to_readers_only() {
     assert_eq!(files[0].name.as_str(), "Báo cáo tổng kết.pdf");
     assert_eq!(files[0].media_type, "application/pdf");
     // A criterion not yet scored, or one the engine computes, is told as such (both said "the
-    // dossier does not score every criterion").
+    // dossier does not score every criterion"); the unscored one is told to type its score,
+    // saved with the file (it said to save the score first, against the help's word).
     for (criterion, says) in [
         (
             "C2b",
-            "Hãy lưu điểm tự chấm và giải trình của tiêu chí này trước",
+            "Tiêu chí này chưa có điểm tự chấm: hãy nhập điểm tự chấm của tiêu chí ở bảng hồ sơ rồi tải tệp lên lại (điểm được lưu cùng tệp).",
         ),
-        ("A1", "do máy tính từ số liệu đã duyệt"),
+        ("A1", "được tính tự động từ số liệu đã duyệt"),
     ] {
         let (ct, body) = multipart(&csrf, "ca-kg", criterion, "minh-chung.pdf", pdf);
         let res = officer.post_raw(&format!("/covenants/{COV}/yearend/evidence"), &ct, &body);
