@@ -394,9 +394,47 @@ impl Event {
     }
 }
 
-/// Parses a date written `dd/mm/yyyy` (the Vietnamese form) or `yyyy-mm-dd`.
+/// Parses a date written `dd/mm/yyyy` (the Vietnamese form, `1/2/2026` too) or `yyyy-mm-dd`,
+/// in digits only, the year in four (`+2026-01-01` is no date).
 pub fn parse_date(raw: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(raw.trim(), "%d/%m/%Y")
-        .or_else(|_| NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d"))
+    let raw = raw.trim();
+    let parts: Vec<&str> = raw.split(['/', '-']).collect();
+    let digits = parts
+        .iter()
+        .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    let year = if raw.contains('/') {
+        parts.last()
+    } else {
+        parts.first()
+    };
+    if parts.len() != 3 || !digits || year.is_none_or(|y| y.len() != 4) {
+        return None;
+    }
+    NaiveDate::parse_from_str(raw, "%d/%m/%Y")
+        .or_else(|_| NaiveDate::parse_from_str(raw, "%Y-%m-%d"))
         .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_date;
+
+    #[test]
+    fn dates_are_read_in_either_form_and_nothing_else() {
+        let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day);
+        assert_eq!(parse_date("01/02/2026"), d(2026, 2, 1));
+        assert_eq!(parse_date(" 1/2/2026 "), d(2026, 2, 1));
+        assert_eq!(parse_date("2026-02-01"), d(2026, 2, 1));
+        for bad in [
+            "+2026-01-01",
+            "31/02/2026",
+            "2026/02/01",
+            "01-02-26",
+            "1.2.2026",
+            "",
+            "2026-02",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
+    }
 }

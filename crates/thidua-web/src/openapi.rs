@@ -533,5 +533,8 @@ mod tests {
         assert!(fields("InspectionFlagDto")["flagged"].is_object());
         assert!(fields("CalendarWindowDto")["start"].is_object());
         assert!(fields("WindowDto")["windows"].is_object());
+        // A unit's score is null before any approval, and the document says so.
+        let score = fields("UnitDetailDto")["score"].to_string();
+        assert!(score.contains("null"), "{score}");
     }
 }

@@ -239,7 +239,9 @@ fn set_figures_deadline(
 ) -> Result<Vec<Payload>, DomainError> {
     manage_covenant_cluster(state, actor, &covenant)?;
     let w = state.reported_window(&covenant, &window)?;
-    // No upper bound: figures of a year taken up late are reported long after its cut-offs.
+    // No bound but the dates the system knows (to 2100): figures of a year taken up late are
+    // reported long after its cut-offs.
+    crate::org::validate_date("deadline", deadline)?;
     if deadline < w.end {
         return Err(DomainError::DeadlineBeforeCutOff {
             window,

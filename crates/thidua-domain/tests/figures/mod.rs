@@ -475,6 +475,11 @@ fn late_submissions_are_recorded_against_the_deadline_the_secretariat_may_move()
         "deadline_before_cut_off",
         "before the cut-off"
     );
+    assert_eq!(
+        w.err(&user("thuky"), set(d(9999, 12, 31))),
+        "date_out_of_range",
+        "a deadline past the dates the system knows (2100)"
+    );
     w.ok(&user("thuky"), set(d(2024, 3, 14)));
     w.ok(&user("thuky"), set(d(2024, 3, 25)));
     kg_reports_at(&mut w, ms(2024, 3, 22, 9), "M03");

@@ -68,7 +68,7 @@ pub struct YearQuery {
 pub struct OfferQuery {
     /// The offer's key.
     pub doc: String,
-    /// The document's date, YYYY-MM-DD (default: today in Vietnam).
+    /// The document's date, dd/mm/yyyy or yyyy-mm-dd (default: today in Vietnam).
     pub date: Option<String>,
     /// The place in the date line, at most 100 characters (default: the place of the
     /// cluster's covenant of the year).
@@ -277,7 +277,7 @@ pub async fn list_offers(
     responses((status = 200, description = "the file (DOCX with `format=docx`)", content(
                 (Vec<u8> = "application/pdf"),
                 (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))),
-              (status = 400, description = "a query that does not parse, a `format` other than `pdf` or `docx` (`invalid_query`), or a `date` that is not YYYY-MM-DD (`invalid_date`)", body = ErrorBody),
+              (status = 400, description = "a query that does not parse, a `format` other than `pdf` or `docx` (`invalid_query`), or a `date` that is not a date, dd/mm/yyyy or yyyy-mm-dd (`invalid_date`)", body = ErrorBody),
               (status = 404, description = "no such cluster or offered document, or one the caller may not read (`not_found`)", body = ErrorBody),
               (status = 409, description = "a document about this subject was already issued with another content: its record is named (`document_already_issued`)", body = ErrorBody),
               (status = 422, description = "a `place` that is not one line of plain text of at most 100 characters, or a date the document cannot bear (`document_date_out_of_range`, or before what it records)", body = ErrorBody)))]
@@ -301,7 +301,7 @@ pub async fn offer_document(
     params(("id" = String, Path, description = "cluster id")),
     request_body = OfferQuery,
     responses((status = 201, description = "issued with the next number (or issued before with the same content): its record in the log", body = IssuedDocumentDto),
-              (status = 400, description = "a `date` that is not YYYY-MM-DD (`invalid_date`)", body = ErrorBody),
+              (status = 400, description = "a `date` that is not a date, dd/mm/yyyy or yyyy-mm-dd (`invalid_date`)", body = ErrorBody),
               (status = 403, description = "not the cluster's secretariat (`forbidden`)", body = ErrorBody),
               (status = 404, description = "no such cluster or offered document, or one the caller may not read (`not_found`)", body = ErrorBody),
               (status = 409, description = "a document about this subject was already issued with another content: its record is named (`document_already_issued`)", body = ErrorBody),

@@ -214,7 +214,7 @@ pub struct ProgressDto {
 pub struct UnitDetailDto {
     pub progress: ProgressDto,
     /// The engine's result as `thidua score --format json` gives it (null before any approval).
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub score: Option<serde_json::Value>,
     /// How to recompute `score` offline (null before any approval).
     pub recompute: Option<RecomputeDto>,

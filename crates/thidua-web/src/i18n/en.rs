@@ -589,6 +589,7 @@ pub fn event_kind(kind: &str) -> &'static str {
         "user_registered" => "User registered",
         "role_granted" => "Role granted",
         "role_revoked" => "Role revoked",
+        "password_reset" => "Password reset",
         "unit_created" => "Unit created",
         "unit_renamed" => "Unit renamed",
         "lineage_recorded" => "Lineage recorded",

@@ -589,6 +589,7 @@ pub fn event_kind(kind: &str) -> &'static str {
         "user_registered" => "Đăng ký người dùng",
         "role_granted" => "Cấp vai trò",
         "role_revoked" => "Thu hồi vai trò",
+        "password_reset" => "Đặt lại mật khẩu",
         "unit_created" => "Thành lập đơn vị",
         "unit_renamed" => "Đổi tên đơn vị",
         "lineage_recorded" => "Sáp nhập/chia tách",

@@ -552,8 +552,9 @@ fn offer_request(
     }
     let date = match date.filter(|d| !d.is_empty()) {
         None => viewer.today(),
-        Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
-            .map_err(|_| ApiError::bad_request("invalid_date", "date: YYYY-MM-DD"))?,
+        Some(d) => thidua_domain::event::parse_date(d).ok_or_else(|| {
+            ApiError::bad_request("invalid_date", "date: dd/mm/yyyy or yyyy-mm-dd")
+        })?,
     };
     let place = match place.filter(|p| !p.trim().is_empty()) {
         Some(typed) => {

@@ -228,6 +228,17 @@ fn flow(app: &TestApp) {
         r.body
     );
     assert_eq!(app.service.read().size, size, "nothing stored");
+    // A figure given twice is refused with where, not the last one kept.
+    let r = officer.put_raw_json(
+        &format!("/api/v1/covenants/{COV}/figures/ca-kg/M04"),
+        r#"{"values": {"crimes": "1", "crimes": "2"}}"#,
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.json()["message"]
+        .as_str()
+        .unwrap()
+        .contains("`values.crimes` is given twice"));
+    assert_eq!(app.service.read().size, size, "nothing stored");
     let r = officer.post_json(
         &format!("/api/v1/covenants/{COV}/figures/ca-kg/M03/approve"),
         json!({"revision": 1}),

@@ -882,6 +882,15 @@ impl Client {
         out
     }
 
+    /// Puts a JSON body written by hand (one `serde_json` cannot write: a key given twice).
+    pub fn put_raw_json(&self, path: &str, body: &str) -> Resp {
+        self.finish(
+            self.request("PUT", path)
+                .set("Content-Type", "application/json")
+                .send_string(body),
+        )
+    }
+
     pub fn put_json(&self, path: &str, body: serde_json::Value) -> Resp {
         self.finish(
             self.request("PUT", path)
