@@ -141,6 +141,20 @@ impl<'de> Visitor<'de> for Keys {
     }
 }
 
+/// A query string; unknown parameters answer `400 {"error": "invalid_query"}`.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(v)) => Ok(ApiQuery(v)),
+            Err(e) => Err(ApiError::bad_request("invalid_query", e.body_text())),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::key_given_twice;
@@ -162,19 +176,5 @@ mod tests {
             None
         );
         assert_eq!(at("not json"), None, "the parse that follows says why");
-    }
-}
-
-/// A query string; unknown parameters answer `400 {"error": "invalid_query"}`.
-pub struct ApiQuery<T>(pub T);
-
-impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
-            Ok(axum::extract::Query(v)) => Ok(ApiQuery(v)),
-            Err(e) => Err(ApiError::bad_request("invalid_query", e.body_text())),
-        }
     }
 }
