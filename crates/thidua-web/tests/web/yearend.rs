@@ -742,6 +742,27 @@ fn who_reads_what_of_the_year_end(backend: Backend) {
             && home.contains(&format!("kiểm tra chéo (hạn {reveal_by})")),
         "every commitment is in: {home}"
     );
+    // The sentence reads naturally (it read «Công bố giá trị bí mật Công an tỉnh An Giang đã
+    // cam kết, …»), in English too.
+    let read = super::support::without_tags(&home);
+    assert!(
+        read.contains(&format!(
+            "Công bố giá trị bí mật mà Công an tỉnh An Giang đã cam kết, để rút thăm phân công kiểm tra chéo (hạn {reveal_by})."
+        )),
+        "{read}"
+    );
+    let ag = signed_in(&app, "lanhdao-ag");
+    let r = ag.post_form("/lang", &[("csrf", &ag.get("/").csrf()), ("to", "en")]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let read = super::support::without_tags(&ag.get("/").body);
+    assert!(
+        read.contains(&format!(
+            "Reveal the secret value that Công an tỉnh An Giang committed to, so that the cross-inspections can be drawn (deadline {reveal_by})."
+        )),
+        "{read}"
+    );
+    let r = ag.post_form("/lang", &[("csrf", &ag.get("/").csrf()), ("to", "vi")]);
+    assert_eq!(r.status, 303, "{}", r.body);
     for u in UNITS {
         s.execute(
             &sys,
