@@ -238,7 +238,14 @@ pub fn is_demo_key(key: &str) -> bool {
 /// Creates a witness key file (mode 0600, refusing to overwrite) and returns the key.
 pub fn create_key_file(path: &Path, name: &str) -> Result<CosignerKey, WitnessError> {
     let err = |e: String| WitnessError::Key(format!("{}: {e}", path.display()));
-    let key = CosignerKey::generate(name).map_err(|e| err(e.to_string()))?;
+    let key = CosignerKey::generate(name).map_err(|e| match e {
+        thidua_ledger::LedgerError::InvalidKeyName(_) => err(format!(
+            "tên khoá «{name}» không hợp lệ: không để trống, không có dấu cách hay dấu + (ví dụ \
+             ca-kg.witness) / invalid key name {name:?}: not empty, no space or + (e.g. \
+             ca-kg.witness)"
+        )),
+        other => err(other.to_string()),
+    })?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| err(e.to_string()))?;
     }

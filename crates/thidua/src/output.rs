@@ -68,7 +68,10 @@ pub fn write_with(
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(access.mode()));
     #[cfg(not(unix))]
     let _ = access;
-    let mut tmp = builder.tempfile_in(directory(path)).with_context(context)?;
+    let mut tmp = builder
+        .tempfile_in(directory(path))
+        .map_err(|e| in_directory(e, path))
+        .with_context(context)?;
     fill(tmp.as_file_mut()).with_context(context)?;
     tmp.as_file().sync_all().with_context(context)?;
     persist(tmp.into_temp_path(), path, existing).with_context(context)
@@ -93,7 +96,10 @@ pub fn make_with(
     builder.prefix(".thidua-").suffix(".tmp");
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700));
-    let dir = builder.tempdir_in(directory(path)).with_context(context)?;
+    let dir = builder
+        .tempdir_in(directory(path))
+        .map_err(|e| in_directory(e, path))
+        .with_context(context)?;
     let file_name = path.file_name().unwrap_or("output".as_ref());
     let made = dir.path().join(file_name);
     make(&made).with_context(context)?;
@@ -118,6 +124,27 @@ fn directory(path: &Path) -> PathBuf {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
         _ => PathBuf::from("."),
+    }
+}
+
+/// Why nothing could be made in the target's directory, said of the directory (the error of the
+/// temporary file names that file, which the user never chose).
+fn in_directory(e: std::io::Error, path: &Path) -> anyhow::Error {
+    let dir = directory(path);
+    match e.kind() {
+        ErrorKind::NotFound => anyhow::anyhow!(
+            "thư mục {} không tồn tại / no such directory",
+            dir.display()
+        ),
+        ErrorKind::PermissionDenied => anyhow::anyhow!(
+            "không có quyền ghi vào thư mục {} / no permission to write in that directory",
+            dir.display()
+        ),
+        _ => anyhow::anyhow!(
+            "không tạo được tệp trong thư mục {} / cannot create a file there: {}",
+            dir.display(),
+            std::io::Error::from(e.kind())
+        ),
     }
 }
 
@@ -222,6 +249,26 @@ pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A missing directory is said of the directory the user named, never of the temporary
+    /// file inside it (which the user never chose): by both writers.
+    #[test]
+    fn a_missing_directory_is_said_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nowhere").join("x.db");
+        let said = [
+            write(&path, b"x", Access::Private, Existing::Refuse).unwrap_err(),
+            make_with(&path, Access::Private, Existing::Refuse, |_| Ok(())).unwrap_err(),
+        ]
+        .map(|e| format!("{e:#}"));
+        for said in said {
+            assert!(said.contains("no such directory"), "{said}");
+            assert!(
+                said.contains("nowhere") && !said.contains(".thidua-"),
+                "{said}"
+            );
+        }
+    }
 
     #[test]
     fn a_failed_write_leaves_the_previous_file() {

@@ -521,9 +521,12 @@ pub struct Stores {
 impl Stores {
     /// The SQLite database at `path` (created if missing; migrations run).
     pub fn sqlite(path: &Path) -> anyhow::Result<Self> {
-        let store = Arc::new(
-            SqliteStore::open(path).with_context(|| format!("opening {}", path.display()))?,
-        );
+        let store = Arc::new(SqliteStore::open(path).with_context(|| {
+            format!(
+                "không mở được cơ sở dữ liệu {0} / cannot open the database {0}",
+                path.display()
+            )
+        })?);
         Ok(Self {
             events: store.clone(),
             accounts: store.clone(),
@@ -558,7 +561,16 @@ impl Stores {
                 path.display()
             )
         })?;
-        let mut stores = Self::sqlite(&copy)?;
+        // Said of the file the user named, never of the private copy.
+        let mut stores = Self::sqlite(&copy).map_err(|e| {
+            let said = format!("{e:#}");
+            let why = said.rsplit(": ").next().unwrap_or(&said).to_owned();
+            anyhow::anyhow!(
+                "{0} không phải bản sao lưu cơ sở dữ liệu SQLite đọc được / {0} is not a \
+                 readable SQLite backup: {why}",
+                path.display()
+            )
+        })?;
         stores._copy = Some(dir);
         Ok(stores)
     }

@@ -2178,6 +2178,18 @@ fn witness_key_errors_are_named_as_the_keys() {
     );
     assert!(!err.contains("witness state"), "{err}");
     assert_eq!(std::fs::read(&key).unwrap(), before, "never overwritten");
+    // A name the key format refuses is said in both languages, with what a name may be.
+    let out = thidua()
+        .args(["witness", "keygen", "--name", "ca kg", "--out"])
+        .arg(dir.path().join("other.key"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("tên khoá «ca kg» không hợp lệ") && err.contains("no space or +"),
+        "{err}"
+    );
     let out = thidua()
         .args(["witness", "--server", "http://127.0.0.1:1", "--key"])
         .arg(dir.path().join("nokey"))

@@ -222,6 +222,22 @@ fn backup_is_complete_private_and_never_replaces_a_file() {
         .arg("--log-key")
         .arg(demo.log_key()));
     assert!(out.status.success());
+    // A file that is no database is said so, of the file named (not of a private copy).
+    let not_a_db = dir.path().join("ghi-chu.txt");
+    std::fs::write(&not_a_db, "không phải cơ sở dữ liệu\n".repeat(200)).unwrap();
+    let out = run(thidua()
+        .args(["verify", "--no-state", "--backup"])
+        .arg(&not_a_db)
+        .arg("--log-key")
+        .arg(demo.log_key()));
+    let said = text(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        said.contains("ghi-chu.txt is not a readable SQLite backup")
+            && said.contains("không phải bản sao lưu")
+            && !said.contains("backup.db"),
+        "{said}"
+    );
 }
 
 /// Runs `cmd` with its standard output a pipe closed before it writes anything.

@@ -586,11 +586,18 @@ fn check_trustee_file(file: &TrusteeFile, i: u32, unit: &str, path: &Path) -> an
 
 fn load_trustee(path: &Path) -> anyhow::Result<Option<TrusteeFile>> {
     match std::fs::read_to_string(path) {
-        Ok(text) => Ok(Some(
-            serde_json::from_str(&text).with_context(|| format!("{}", path.display()))?,
-        )),
+        Ok(text) => Ok(Some(serde_json::from_str(&text).map_err(|e| {
+            anyhow::anyhow!(
+                "{0} không phải tệp trạng thái của đơn vị giữ khoá (tệp JSON do `thidua trustee \
+                 step` ghi) / {0} is not a trustee's state file (the JSON file `thidua trustee \
+                 step` writes): {e}",
+                path.display()
+            )
+        })?)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e).with_context(|| format!("{}", path.display())),
+        Err(e) => {
+            Err(e).with_context(|| format!("không đọc được / cannot read {}", path.display()))
+        }
     }
 }
 
