@@ -82,6 +82,9 @@ pub struct ProgStrings {
     pub reporting: &'static str,
     pub month: &'static str,
     pub drafts_never: &'static str,
+    /// The year's results are published: the scores here are provisional, not the final ones.
+    pub results_published: &'static str,
+    pub results_link: &'static str,
     /// How to recompute the provisional score offline: the words before the two downloads,
     /// their links, and the words before the command (its `--period` the score's).
     pub recompute: &'static str,
@@ -173,6 +176,8 @@ pub static VI: ProgStrings = ProgStrings {
     reporting: "Đã duyệt liên tục từ tháng 1",
     month: "Tháng",
     drafts_never: "Chỉ tính số liệu đã được lãnh đạo đơn vị phê duyệt; bản nháp và số liệu chờ duyệt không được tính.",
+    results_published: "Kết quả năm đã công bố. Điểm trên trang này là điểm tạm tính trên số liệu đã phê duyệt (các tiêu chí chấm thủ công chưa chấm), không phải điểm chính thức sau tự chấm và kiểm tra chéo.",
+    results_link: "Xem kết quả chính thức",
     recompute: "Tự tính lại điểm tạm tính này: tải",
     recompute_data: "số liệu đã duyệt đến hết kỳ (CSV)",
     recompute_regulation: "quy định chấm điểm (TOML)",
@@ -246,6 +251,8 @@ pub static EN: ProgStrings = ProgStrings {
     reporting: "Approved from month 1",
     month: "Month",
     drafts_never: "Only figures approved by the unit's leader count; drafts and figures awaiting approval never do.",
+    results_published: "The year's results are published. The scores on this page are provisional, from the approved figures (the manual criteria not scored), not the final ones after the self-assessment and the cross-inspection.",
+    results_link: "See the final results",
     recompute: "Recompute this provisional score yourself: download",
     recompute_data: "the approved figures to this window (CSV)",
     recompute_regulation: "the scoring regulation (TOML)",

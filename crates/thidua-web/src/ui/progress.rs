@@ -301,6 +301,8 @@ struct ClusterPage {
     /// This page of cards (from 1) and how many pages there are.
     page: usize,
     pages: usize,
+    /// The year's results are published: the provisional scores here are not the final ones.
+    published: bool,
 }
 
 impl ClusterPage {
@@ -372,11 +374,16 @@ pub async fn cluster_page(
             let (cards, page, pages) = super::page_of(count, CARDS_PER_PAGE, asked);
             let d = api::progress_dto_of(app, &state, &scope, &id, None, cards)?.0;
             let flags = flag_counts(app, &state, &scope, &id, &d);
-            Ok((d, flags, state.size, page, pages))
+            let published = state
+                .yearend
+                .reviews
+                .get(&id)
+                .is_some_and(|r| r.published.is_some());
+            Ok((d, flags, state.size, page, pages, published))
         })
         .await;
     match found {
-        Ok((d, flags, size, page, pages)) => {
+        Ok((d, flags, size, page, pages, published)) => {
             let p = viewer.lang.progress();
             let target = q
                 .target
@@ -393,6 +400,7 @@ pub async fn cluster_page(
                 flags_label: viewer.lang.flags().link,
                 page,
                 pages,
+                published,
             })
         }
         Err(e) => viewer_error(&viewer, e),

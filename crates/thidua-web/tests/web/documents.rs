@@ -299,9 +299,10 @@ pub fn offered_documents_after_publication(app: &TestApp) {
     assert_eq!(bad.0, 404);
     let bad = sec.post_json(
         "/api/v1/clusters/cum-12/documents/issue",
-        json!({"doc": "year:gu-12-2024", "date": "30/12/2024"}),
+        json!({"doc": "year:gu-12-2024", "date": "31/02/2024"}),
     );
     assert_eq!(bad.status, 400, "{}", bad.body);
+    assert_eq!(bad.json()["error"], "invalid_date", "{}", bad.body);
     // A leader previews, may not issue; another cluster's officer sees nothing.
     let leader = signed_in(app, "lanhdao-kg");
     let inspection = keys

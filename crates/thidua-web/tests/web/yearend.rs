@@ -955,6 +955,10 @@ fn who_reads_what_of_the_year_end(backend: Backend) {
         page.contains("id=\"not-published\"") && !page.contains("id=\"results\""),
         "{page}"
     );
+    let before = signed_in(&app, "lanhdao-ag")
+        .get(&format!("/covenants/{COV}/progress"))
+        .body;
+    assert!(!before.contains("id=\"results-published\""), "{before}");
     s.execute(
         &sys,
         ye(Y::PublishResults {
@@ -978,6 +982,13 @@ fn who_reads_what_of_the_year_end(backend: Backend) {
     );
     assert_eq!(results["preview"], false);
     assert_eq!(results["witnessed"], false);
+    // The progress page's provisional scores are said not to be the published ones.
+    let progress = ag.get(&format!("/covenants/{COV}/progress")).body;
+    assert!(
+        progress.contains("id=\"results-published\"")
+            && progress.contains(&format!("/covenants/{COV}/results")),
+        "{progress}"
+    );
     let page = ag.get(&format!("/covenants/{COV}/results"));
     assert!(
         page.body.contains("Chờ chứng thực: chưa chính thức"),
