@@ -38,7 +38,7 @@ pub struct AwardStrings {
 pub static VI: AwardStrings = AwardStrings {
     title: "Tổng hợp khen thưởng các cụm",
     link: "Khen thưởng",
-    intro: "Kết quả chấm điểm đã công bố, các cuộc bỏ phiếu đề nghị khen thưởng và tờ trình đã ban hành của từng cụm trong năm — như trên trang của từng cụm.",
+    intro: "Kết quả chấm điểm đã công bố, các cuộc bỏ phiếu đề nghị khen thưởng và tờ trình đã phát hành của từng cụm trong năm — như trên trang của từng cụm.",
     year: "Năm",
     show: "Xem",
     none: "Chưa có cụm nào có thành viên trong năm này.",
@@ -61,7 +61,7 @@ pub static VI: AwardStrings = AwardStrings {
     tie: "chờ cụm trưởng, cụm phó quyết định trường hợp bằng phiếu",
     second_round: "vòng 1 chưa chọn đủ, có thể mở vòng 2",
     submissions: "Tờ trình đề nghị khen thưởng",
-    no_submission: "Chưa ban hành",
+    no_submission: "Chưa phát hành",
     gov_guide: "Cờ thi đua của Chính phủ: các cụm đề nghị {proposed} đơn vị. Hướng dẫn (Nghị định 91/2017 và hướng dẫn năm 2023): khoảng 20% số đơn vị dẫn đầu cụm, tức khoảng {guide} trong {leaders} đơn vị hạng nhất của các cụm đã công bố kết quả.",
     gov_over: "Số đề nghị vượt hướng dẫn: cần rà soát trước khi trình Hội đồng Thi đua – Khen thưởng Bộ.",
 };

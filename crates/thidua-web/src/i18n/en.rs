@@ -347,7 +347,7 @@ pub static STRINGS: Strings = Strings {
     ev_figures_rules: "{actor} declared {count} validation rules for {covenant}.",
     ev_figures_history: "{actor} imported {count} {count|report|reports} of earlier years for {covenant}.",
     ev_figures_history_unit: "{actor} recorded the {window} figures of {unit} (historical import) under {covenant}.",
-    ev_figures_count: "Figures",
+    ev_figures_count: "Values entered",
     ev_figures_values: "Figures saved",
     ev_figures_rule: "Rule",
     ev_figures_file: "File",

@@ -75,7 +75,7 @@ pub static VI: HolidayStrings = HolidayStrings {
     calendar_dates: "Thời gian",
     calendar_deadline: "Hạn nộp",
     calendar_note: "Ghi chú",
-    set_by_secretariat: "Do Văn phòng cụm đặt.",
+    set_by_secretariat: "Do thư ký cụm đặt.",
     todo: "Chưa khai báo ngày nghỉ lễ, Tết năm {year}: hạn nộp số liệu mặc định của phong trào năm {year} đang chỉ bỏ qua thứ Bảy, Chủ nhật.",
     todo_button: "Khai báo ngày nghỉ",
 };

@@ -82,6 +82,8 @@ pub struct ProgStrings {
     pub reporting: &'static str,
     pub month: &'static str,
     pub drafts_never: &'static str,
+    /// Over the supervisors' table: what its status columns count.
+    pub counted_pairs: &'static str,
     /// The year's results are published: the scores here are provisional, not the final ones.
     pub results_published: &'static str,
     pub results_link: &'static str,
@@ -178,6 +180,7 @@ pub static VI: ProgStrings = ProgStrings {
     drafts_never: "Chỉ tính số liệu đã được lãnh đạo đơn vị phê duyệt; bản nháp và số liệu chờ duyệt không được tính.",
     results_published: "Kết quả năm đã công bố. Điểm trên trang này là điểm tạm tính trên số liệu đã phê duyệt (các tiêu chí chấm thủ công chưa chấm), không phải điểm chính thức sau tự chấm và kiểm tra chéo.",
     results_link: "Xem kết quả chính thức",
+    counted_pairs: "Các cột tình trạng đếm số cặp đơn vị – chỉ tiêu: mỗi chỉ tiêu của mỗi đơn vị thành viên được tính một lần (5 đơn vị × 12 chỉ tiêu theo dõi được = 60).",
     recompute: "Tự tính lại điểm tạm tính này: tải",
     recompute_data: "số liệu đã duyệt đến hết kỳ (CSV)",
     recompute_regulation: "quy định chấm điểm (TOML)",
@@ -253,6 +256,7 @@ pub static EN: ProgStrings = ProgStrings {
     drafts_never: "Only figures approved by the unit's leader count; drafts and figures awaiting approval never do.",
     results_published: "The year's results are published. The scores on this page are provisional, from the approved figures (the manual criteria not scored), not the final ones after the self-assessment and the cross-inspection.",
     results_link: "See the final results",
+    counted_pairs: "The status columns count unit–target pairs: each target of each member unit once (5 units × 12 followed targets = 60).",
     recompute: "Recompute this provisional score yourself: download",
     recompute_data: "the approved figures to this window (CSV)",
     recompute_regulation: "the scoring regulation (TOML)",

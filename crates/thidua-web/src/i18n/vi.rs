@@ -347,7 +347,7 @@ pub static STRINGS: Strings = Strings {
     ev_figures_rules: "{actor} đã quy định {count} quy tắc kiểm tra số liệu cho {covenant}.",
     ev_figures_history: "{actor} đã nhập {count} báo cáo số liệu các năm trước cho {covenant}.",
     ev_figures_history_unit: "{actor} đã ghi số liệu kỳ {window} của {unit} (nhập từ năm trước) theo {covenant}.",
-    ev_figures_count: "Số chỉ số",
+    ev_figures_count: "Số giá trị đã nhập",
     ev_figures_values: "Số liệu đã lưu",
     ev_figures_rule: "Quy tắc",
     ev_figures_file: "Tệp",

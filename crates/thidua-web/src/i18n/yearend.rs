@@ -307,7 +307,7 @@ pub static VI: YeStrings = YeStrings {
     commit: "Cam kết",
     reveal: "Công bố",
     secret_help: "Mỗi đơn vị tự tạo một giá trị bí mật ngẫu nhiên (32 byte, viết thành 64 chữ số thập lục phân) và chỉ gửi mã cam kết của nó (SHA-256). Khi mọi đơn vị đã cam kết (hoặc hết hạn), lãnh đạo công bố giá trị đã lưu; hạt giống bốc thăm tính từ mọi giá trị công bố. Giá trị bí mật không được tạo trên máy chủ và không gửi lên máy chủ trước khi công bố.",
-    seed_browser: "Trình duyệt này vừa tạo giá trị bí mật (crypto.getRandomValues) và tính mã cam kết (SHA-256) ngay trên máy của đồng chí; khi bấm Cam kết, máy chủ chỉ nhận mã cam kết, không nhận giá trị bí mật. Hãy lưu giá trị bí mật (tải tệp hoặc sao chép): cần nó để công bố, mất nó thì đơn vị bị ghi là thiếu công bố. Lưu ý: đoạn mã JavaScript này do chính máy chủ cung cấp; nếu không tin máy chủ, hãy tạo cam kết bằng dòng lệnh thidua như dưới đây.",
+    seed_browser: "Trình duyệt này vừa tạo giá trị bí mật (crypto.getRandomValues) và tính mã cam kết (SHA-256) ngay trên máy của anh/chị; khi bấm Cam kết, máy chủ chỉ nhận mã cam kết, không nhận giá trị bí mật. Hãy lưu giá trị bí mật (tải tệp hoặc sao chép): cần nó để công bố, mất nó thì đơn vị bị ghi là thiếu công bố. Lưu ý: đoạn mã JavaScript này do chính máy chủ cung cấp; nếu không tin máy chủ, hãy tạo cam kết bằng dòng lệnh thidua như dưới đây.",
     seed_secret: "Giá trị bí mật (chỉ có trong trình duyệt này)",
     seed_download: "Tải tệp bí mật",
     seed_copy: "Sao chép",

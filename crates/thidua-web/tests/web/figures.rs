@@ -796,7 +796,7 @@ fn the_administrator_declares_holidays(
     );
     let march_row = super::support::element_text(&after.body, "calendar-M03", "tr");
     assert!(
-        march_row.contains("25/03/2024") && march_row.contains("Do Văn phòng cụm đặt."),
+        march_row.contains("25/03/2024") && march_row.contains("Do thư ký cụm đặt."),
         "{march_row}"
     );
     let r = declare("16/04/2024");

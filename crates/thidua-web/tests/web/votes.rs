@@ -1170,7 +1170,7 @@ fn across_clusters(app: &TestApp) {
     assert!(
         row.contains("Chưa công bố")
             && row.contains("Đề nghị tặng Cờ thi đua của Bộ Công an năm 2024: Công an tỉnh Kiên Giang (5/5 phiếu đồng ý); Công an tỉnh An Giang (4/5 phiếu đồng ý) được đề nghị")
-            && row.contains("Chưa ban hành"),
+            && row.contains("Chưa phát hành"),
         "{row}"
     );
     assert!(page.body.contains("id=\"awards-cum-13\""));
