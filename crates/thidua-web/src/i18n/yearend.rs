@@ -234,6 +234,10 @@ pub struct YeStrings {
     pub dossier_changes_not_counted: &'static str,
     /// The leader's button that submits the changes saved after its submission.
     pub resubmit: &'static str,
+    /// After the dossier deadline, a dossier submitted: `{submitted}`.
+    pub dossier_closed_submitted: &'static str,
+    /// After the dossier deadline, a dossier never submitted.
+    pub dossier_closed_unsubmitted: &'static str,
     /// A manual criterion's step in a self-assessment's explanation: `{score}`.
     pub manual_self: &'static str,
     /// A manual criterion's step in the final scores' explanation: `{score}`.
@@ -298,7 +302,7 @@ pub static VI: YeStrings = YeStrings {
     submitted: "Đã gửi",
     not_submitted: "Chưa gửi",
     frozen: "Đã khoá theo hạn",
-    dossier_closed: "Đã hết hạn gửi hồ sơ ({date}): hồ sơ không sửa, không gửi được nữa; đơn vị chấm chéo chấm hồ sơ như đã lưu lần cuối.",
+    dossier_closed: "Đã hết hạn gửi hồ sơ ({date}): hồ sơ không sửa, không gửi được nữa.",
     commit_closed: "Đã hết hạn cam kết ({date}): đơn vị không cam kết được nữa; khi bốc thăm, phần của đơn vị được ghi là thiếu (thay bằng hằng số).",
     reveal_closed: "Đã hết hạn công bố ({date}): giá trị bí mật không công bố được nữa; khi bốc thăm, phần của đơn vị được ghi là thiếu (thay bằng hằng số).",
     response_closed: "Đã hết hạn trả lời ({date}): hội đồng quyết định các tiêu chí còn tranh chấp mà không có ý kiến trả lời của đơn vị.",
@@ -447,6 +451,8 @@ pub static VI: YeStrings = YeStrings {
     dossier_changes_unsent: "Lãnh đạo đơn vị đã gửi bản lưu lần {submitted}; bản lưu lần {saved} có thay đổi chưa gửi. Thư ký cụm và đơn vị kiểm tra chéo vẫn xem bản đã gửi: lãnh đạo phải gửi lại hồ sơ trước hết ngày {date} thì thay đổi mới được tính.",
     dossier_changes_not_counted: "Thay đổi ở bản lưu lần {saved} không được gửi trước hạn nên không được tính: hồ sơ được kiểm tra như bản đã gửi (bản lưu lần {submitted}).",
     resubmit: "Gửi lại hồ sơ",
+    dossier_closed_submitted: "Đơn vị kiểm tra chéo kiểm tra hồ sơ như đã gửi (bản lưu lần {submitted}).",
+    dossier_closed_unsubmitted: "Lãnh đạo đơn vị chưa gửi hồ sơ trước hạn: đơn vị không được xét điểm năm nay.",
     manual_self: "Điểm tự chấm: {score}",
     manual_final: "Điểm chính thức sau kiểm tra chéo: {score}",
     not_computed: "Chưa tính được: {message}",
@@ -500,7 +506,7 @@ pub static EN: YeStrings = YeStrings {
     submitted: "Submitted",
     not_submitted: "Not submitted",
     frozen: "Frozen at the deadline",
-    dossier_closed: "The dossier deadline ({date}) has passed: the dossier can no longer be changed or submitted; it is inspected as last saved.",
+    dossier_closed: "The dossier deadline ({date}) has passed: the dossier can no longer be changed or submitted.",
     commit_closed: "The commitment deadline ({date}) has passed: the unit can no longer commit; the draw records its part as missing (replaced by a constant).",
     reveal_closed: "The reveal deadline ({date}) has passed: the secret can no longer be revealed; the draw records the unit's part as missing (replaced by a constant).",
     response_closed: "The response deadline ({date}) has passed: the council decides the disputed criteria without the unit's answer.",
@@ -650,6 +656,8 @@ pub static EN: YeStrings = YeStrings {
     dossier_changes_unsent: "The unit's leader submitted saved version {submitted}; saved version {saved} has changes not submitted. The secretariat and the inspecting units still read the submitted version: the changes count only if the leader submits the dossier again by the end of {date}.",
     dossier_changes_not_counted: "The changes of saved version {saved} were not submitted by the deadline and do not count: the dossier is inspected as submitted (saved version {submitted}).",
     resubmit: "Submit the dossier again",
+    dossier_closed_submitted: "The inspecting units inspect the dossier as submitted (saved version {submitted}).",
+    dossier_closed_unsubmitted: "The unit's leader did not submit the dossier by the deadline: the unit is not assessed this year.",
     manual_self: "Self-assessed score: {score}",
     manual_final: "Final score after the cross-inspection: {score}",
     not_computed: "Not computed yet: {message}",

@@ -3992,9 +3992,10 @@ fn assert_note(page: &str, id: &str, start: &str) {
 }
 
 /// Each step's forms close with its deadline, by the service's clock (moved here): the day
-/// after the dossier deadline, Kiên Giang's unsubmitted dossier offers no form and says it is
-/// inspected as last saved, and a stale form posted anyway is refused beside that note with
-/// nothing recorded; Bạc Liêu, which committed and never revealed, keeps its reveal form up to
+/// after the dossier deadline, Kiên Giang's unsubmitted dossier offers no form and says the
+/// unit is not assessed (it said «inspected as last saved», which the results never do), and a
+/// stale form posted anyway is refused beside that note with nothing recorded; An Giang's says
+/// it is inspected as submitted, its later revision not counted; Bạc Liêu, which committed and never revealed, keeps its reveal form up to
 /// the reveal deadline's last day and is told the next day that the draw records it as missing;
 /// the secretariat is told the draw waits for that deadline, then its draw runs and names it.
 /// The API lists the steps past; the home page's
@@ -4041,6 +4042,12 @@ fn each_steps_forms_close_with_its_deadline() {
             });
         }
     }
+    // An Giang saves again after submitting, and never submits that revision.
+    steps.push(Y::SaveDossier {
+        covenant: cov(),
+        unit: unit("ca-ag"),
+        entries: self_scores(),
+    });
     steps.extend(
         commit_reveal_draw()
             .into_iter()
@@ -4078,7 +4085,19 @@ fn each_steps_forms_close_with_its_deadline() {
     assert_note(
         &kg.body,
         "dossier-closed-ca-kg",
-        "Đã hết hạn gửi hồ sơ (13/01/2025)",
+        "Đã hết hạn gửi hồ sơ (13/01/2025): hồ sơ không sửa, không gửi được nữa. Lãnh đạo đơn vị chưa gửi hồ sơ trước hạn: đơn vị không được xét điểm năm nay.",
+    );
+    // An Giang's is inspected as submitted; its later revision, never submitted, does not count.
+    let ag = page_of("lanhdao-ag");
+    assert_note(
+        &ag.body,
+        "dossier-closed-ca-ag",
+        "Đã hết hạn gửi hồ sơ (13/01/2025): hồ sơ không sửa, không gửi được nữa. Đơn vị kiểm tra chéo kiểm tra hồ sơ như đã gửi (bản lưu lần 1).",
+    );
+    assert_note(
+        &ag.body,
+        "dossier-not-counted-ca-ag",
+        "Thay đổi ở bản lưu lần 2 không được gửi trước hạn nên không được tính",
     );
     let size = app.service.read().size;
     let stale = post_step(

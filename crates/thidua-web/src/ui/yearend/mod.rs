@@ -647,6 +647,16 @@ impl ReviewPage {
         let submitted = d.submitted_revision?;
         (d.revision > submitted).then_some((submitted, d.revision))
     }
+    /// Why `unit`'s dossier offers no form after its deadline, and what becomes of it: inspected
+    /// as submitted, or not assessed when its leader never submitted it
+    /// (`thidua_domain::yearend::score::results`).
+    fn dossier_closed_note(&self, unit: &str) -> String {
+        let outcome = match self.submitted_revision(unit) {
+            Some(_) => self.revisions_note(self.y.dossier_closed_submitted, unit),
+            None => self.y.dossier_closed_unsubmitted.to_owned(),
+        };
+        format!("{} {outcome}", self.closed_note("dossier"))
+    }
     /// The leader is offered to submit the unit's dossier: before the lock, the draw's freeze
     /// and the deadline, when it was never submitted or changed since it was.
     fn offers_submit(&self, unit: &str) -> bool {
