@@ -251,6 +251,9 @@ pub enum DomainError {
     WarningNeedsComment { rule: String },
     #[error("figures of {unit} for {window} already exist")]
     FiguresExist { unit: String, window: String },
+    /// A save that changes nothing of the report's saved draft ([`crate::State::figures_save_unchanged`]).
+    #[error("the figures of {unit} for {window} are already saved exactly so: nothing to save")]
+    FiguresUnchanged { unit: String, window: String },
     /// A unit's figures are saved and submitted by its officers; its leader approves them.
     #[error(
         "the figures of {unit} are saved and submitted by its officers; its leader approves them"
@@ -392,6 +395,7 @@ impl DomainError {
             RuleViolated { .. } => "rule_violated",
             WarningNeedsComment { .. } => "warning_needs_comment",
             FiguresExist { .. } => "figures_exist",
+            FiguresUnchanged { .. } => "figures_unchanged",
             FiguresByOfficers { .. } => "figures_by_officers",
             RegulationYear { .. } => "regulation_year",
             DeadlineBeforeCutOff { .. } => "deadline_before_cut_off",

@@ -55,8 +55,11 @@ pub struct PlannedReport {
     pub comments: BTreeMap<String, Text>,
     /// The figures that differ from the report's current ones.
     pub changes: Vec<Change>,
-    /// The revision the save will create.
+    /// The revision the save will create (the saved one when it is `unchanged`).
     pub revision: u32,
+    /// Saved exactly so already (`State::figures_save_unchanged`): the import saves nothing for
+    /// it, and a submission submits the saved revision.
+    pub unchanged: bool,
 }
 
 /// What a unit's import would do.
@@ -71,13 +74,15 @@ impl Plan {
     pub fn commands(&self, submit: bool) -> Vec<Command> {
         let mut out = Vec::new();
         for r in &self.reports {
-            out.push(Command::SaveFigures {
-                covenant: self.covenant.clone(),
-                unit: r.unit.clone(),
-                window: r.window.clone(),
-                values: r.values.clone(),
-                comments: r.comments.clone(),
-            });
+            if !r.unchanged {
+                out.push(Command::SaveFigures {
+                    covenant: self.covenant.clone(),
+                    unit: r.unit.clone(),
+                    window: r.window.clone(),
+                    values: r.values.clone(),
+                    comments: r.comments.clone(),
+                });
+            }
             if submit {
                 out.push(Command::SubmitFigures {
                     covenant: self.covenant.clone(),
@@ -832,7 +837,14 @@ fn plan_read(
     let planned = reports
         .into_iter()
         .map(|((unit, window), (values, comments, merge))| {
-            planned(state, form, unit, year, window, values, comments, merge)
+            let mut p = planned(state, form, unit, year, window, values, comments, merge);
+            p.unchanged =
+                state.figures_save_unchanged(covenant, &p.unit, &p.window, &p.values, &p.comments);
+            if p.unchanged {
+                // Nothing saved: the saved revision is the one a submission names.
+                p.revision -= 1;
+            }
+            p
         })
         .collect();
     Plan {
@@ -928,6 +940,7 @@ fn planned(
         values,
         comments,
         changes,
+        unchanged: false,
     }
 }
 

@@ -178,6 +178,7 @@ pub fn domain_status(e: &DomainError) -> StatusCode {
         | MovementNameTaken { .. }
         | ShortCodeTaken(_)
         | DocumentAlreadyIssued { .. }
+        | FiguresUnchanged { .. }
         | ExplanationUnchanged => StatusCode::CONFLICT,
         // A year-end step that the review's state (not the request) refuses.
         YearEnd(y)

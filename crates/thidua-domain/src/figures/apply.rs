@@ -452,7 +452,7 @@ impl State {
 }
 
 /// Aligns comments given by element id with a form; unknown ids are an error naming them.
-fn comment_cells(
+pub(super) fn comment_cells(
     form: &Form,
     comments: &BTreeMap<String, Text>,
 ) -> Result<Vec<(u16, Text)>, DomainError> {

@@ -138,6 +138,12 @@ fn save_figures(
     state.reported_window(&covenant, &window)?;
     let form = state.reporting_form(&covenant)?;
     check_values(&form, &values, &comments)?;
+    if state.figures_save_unchanged(&covenant, &unit, &window, &values, &comments) {
+        return Err(DomainError::FiguresUnchanged {
+            unit: unit.to_string(),
+            window,
+        });
+    }
     let year = state.covenant(&covenant)?.year;
     let revision = state
         .figures

@@ -778,6 +778,41 @@ impl State {
     }
 
     /// The reporting form of a covenant (its version in force).
+    /// Whether saving `values` and `comments` as the report of `unit` for `window` would change
+    /// nothing: its saved working copy (a draft, or a reopened report's correction) holds
+    /// exactly them. Such a save is refused (`figures_unchanged`), and a save-and-submit only
+    /// submits: the log records no save that saves nothing.
+    pub fn figures_save_unchanged(
+        &self,
+        covenant: &CovenantId,
+        unit: &UnitId,
+        window: &str,
+        values: &FigureMap,
+        comments: &BTreeMap<String, Text>,
+    ) -> bool {
+        let (Ok(c), Ok(form)) = (self.covenant(covenant), self.reporting_form(covenant)) else {
+            return false;
+        };
+        let Some(r) = self.figures.report(unit, c.year, window) else {
+            return false;
+        };
+        let Some(working) = r
+            .working
+            .as_ref()
+            .filter(|_| matches!(r.status, ReportStatus::Draft | ReportStatus::Reopened))
+        else {
+            return false;
+        };
+        let (Ok(cells), Ok(mut notes)) = (
+            cells_for(&form, values),
+            apply::comment_cells(&form, comments),
+        ) else {
+            return false;
+        };
+        notes.sort_by_key(|(i, _)| *i);
+        working.cells() == cells && *working.comments == *notes
+    }
+
     pub fn reporting_form(&self, covenant: &CovenantId) -> Result<Arc<Form>, DomainError> {
         let (c, version) = self.signed_covenant(covenant)?;
         match self.figures.form_index(covenant, version) {

@@ -103,6 +103,11 @@ fn a_report_is_saved_submitted_approved_and_corrected_with_old_and_new_values() 
     let r = w.state.figures.report(&u("ca-kg"), 2024, "M01").unwrap();
     assert_eq!((r.status, r.revision), (ReportStatus::Draft, 1));
     assert!(r.published().is_none(), "a draft is not published");
+    // Saved again exactly so: refused, no new revision, nothing in the log.
+    let size = w.state.size;
+    let again = w.save("canbo.kg", "M01", values.clone()).unwrap_err();
+    assert_eq!(again.code(), "figures_unchanged");
+    assert_eq!((w.state.size, w.revision("M01")), (size, 1));
     w.step("canbo.kg", "M01", "submit").unwrap();
     assert_eq!(
         w.err(

@@ -861,17 +861,26 @@ pub fn save_commands(
     submit: bool,
 ) -> Vec<Command> {
     let year = state.covenants.get(covenant).map_or(0, |c| c.year);
-    let revision = state
-        .figures
-        .report(unit, year, window)
-        .map_or(1, |r| r.revision + 1);
-    let mut out = vec![Command::SaveFigures {
-        covenant: covenant.clone(),
-        unit: unit.clone(),
-        window: window.to_owned(),
-        values,
-        comments,
-    }];
+    let saved = state.figures.report(unit, year, window).map(|r| r.revision);
+    // Saved exactly so already: a submission submits the saved revision, a save alone is
+    // refused (`figures_unchanged`); no save that saves nothing reaches the log.
+    let unchanged =
+        submit && state.figures_save_unchanged(covenant, unit, window, &values, &comments);
+    let revision = match saved {
+        Some(r) if unchanged => r,
+        Some(r) => r + 1,
+        None => 1,
+    };
+    let mut out = Vec::new();
+    if !unchanged {
+        out.push(Command::SaveFigures {
+            covenant: covenant.clone(),
+            unit: unit.clone(),
+            window: window.to_owned(),
+            values,
+            comments,
+        });
+    }
     if submit {
         out.push(Command::SubmitFigures {
             covenant: covenant.clone(),

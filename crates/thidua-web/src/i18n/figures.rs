@@ -621,6 +621,10 @@ pub fn error(lang: Lang, code: &str) -> Option<&'static str> {
             "Số liệu của đơn vị cho kỳ này đã có.",
             "Figures of this unit for this window already exist.",
         ),
+        "figures_unchanged" => (
+            "Không có gì thay đổi so với bản đã lưu: không lưu thêm bản mới.",
+            "Nothing differs from the saved draft: no new revision was saved.",
+        ),
         "figures_by_officers" => (
             "Số liệu do cán bộ của đơn vị nhập và gửi; lãnh đạo đơn vị phê duyệt, không tự nhập và gửi số liệu mình sẽ duyệt.",
             "A unit's figures are entered and submitted by its officers; its leader approves them and does not submit what they approve.",
@@ -694,6 +698,10 @@ pub fn refusal(lang: Lang, code: &str) -> Option<&'static str> {
         "figures_exist" => (
             "Số liệu của {unit} kỳ {window} đã có.",
             "Figures of {unit} for {window} already exist.",
+        ),
+        "figures_unchanged" => (
+            "Số liệu của {unit} kỳ {window} đã được lưu đúng như vậy: không có gì thay đổi, không lưu thêm bản mới.",
+            "The figures of {unit} for {window} are already saved exactly so: nothing changed, no new revision was saved.",
         ),
         "figures_by_officers" => (
             "Số liệu của {unit} do cán bộ của đơn vị nhập và gửi; lãnh đạo đơn vị phê duyệt, không tự nhập và gửi số liệu mình sẽ duyệt.",

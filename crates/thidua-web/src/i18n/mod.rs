@@ -1175,6 +1175,7 @@ mod tests {
             "warning_needs_comment",
             "figures_exist",
             "figures_by_officers",
+            "figures_unchanged",
             "deadline_before_cut_off",
             "window_still_open",
             "invalid_rule",

@@ -381,6 +381,9 @@ pub fn domain_error_in(
             figures_sentence(&[("unit", unit_name(unit)), ("window", window)])
         }
         E::FiguresByOfficers { unit } => figures_sentence(&[("unit", unit_name(unit))]),
+        E::FiguresUnchanged { unit, window } => {
+            figures_sentence(&[("unit", unit_name(unit)), ("window", window_name(window))])
+        }
         E::SummaryWindow(window) => figures_sentence(&[("window", window_name(window))]),
         E::DeadlineBeforeCutOff { window, cut_off } | E::WindowStillOpen { window, cut_off } => {
             figures_sentence(&[
@@ -457,6 +460,10 @@ mod tests {
                 window: "M12".into(),
             },
             E::SummaryWindow("Q4".into()),
+            E::FiguresUnchanged {
+                unit: "ca-kg".into(),
+                window: "M12".into(),
+            },
             E::FiguresByOfficers {
                 unit: "ca-kg".into(),
             },

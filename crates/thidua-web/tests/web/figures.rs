@@ -1735,6 +1735,36 @@ fn figures_over_http_sqlite() {
     flow(&spawn(Backend::Sqlite).unwrap());
 }
 
+/// A save that changes nothing of the saved draft records nothing (409 `figures_unchanged`):
+/// the log grew by a revision at each press of "Lưu". Saved and submitted unchanged, the saved
+/// revision is submitted as it is.
+#[test]
+fn a_save_that_changes_nothing_is_not_recorded() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    super::support::load_figures(&app.service);
+    let officer = signed_in(&app, "canbo-kg");
+    let values: serde_json::Map<String, serde_json::Value> = full_rows(&app, 4)
+        .into_iter()
+        .map(|(k, v)| (k, json!(v)))
+        .collect();
+    let path = format!("/api/v1/covenants/{COV}/figures/ca-kg/M03");
+    let r = officer.put_json(&path, json!({"values": values}));
+    assert_eq!(r.status, 200, "{}", r.body);
+    let size = app.service.read().size;
+    let r = officer.put_json(&path, json!({"values": values}));
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert_eq!(r.json()["error"], "figures_unchanged");
+    assert_eq!(app.service.read().size, size, "nothing recorded");
+    let r = officer.put_json(&path, json!({"values": values, "submit": true}));
+    assert_eq!(r.status, 200, "{}", r.body);
+    let report = officer.get(&path).json();
+    assert_eq!(
+        (report["status"].as_str(), report["revision"].as_u64()),
+        (Some("submitted"), Some(1))
+    );
+    assert_eq!(app.service.read().size, size + 1, "only the submission");
+}
+
 /// A window's figures are saved as drafts while it runs and submitted from its cut-off: before
 /// it, the report's page offers no submit button but says from when, and an import asking to
 /// submit is refused as a whole; on the cut-off day both are offered and accepted. The page and
@@ -3062,7 +3092,8 @@ fn a_correction_shows_its_changed_comments_and_who_submitted_it() {
         !r.header("location").unwrap().contains('#'),
         "a submission comes back at the top"
     );
-    approve(3);
+    // Submitted as saved: the saved revision 2, no save of nothing before it.
+    approve(2);
     reopen("Đã đối chiếu với PC02");
     let crimes_before = grid_values(&officer, "M01")
         .into_iter()
@@ -3077,7 +3108,7 @@ fn a_correction_shows_its_changed_comments_and_who_submitted_it() {
         "submit",
     );
     assert_eq!(r.status, 303, "{}", r.body);
-    approve(4);
+    approve(3);
     let seen = leader.get(&api).json();
     let approvals = seen["approvals"].as_array().unwrap();
     assert_eq!(approvals.len(), 3, "{seen}");
@@ -3116,12 +3147,12 @@ fn a_correction_shows_its_changed_comments_and_who_submitted_it() {
     );
     let third = &shown[shown.find("id=\"approval-3\"").unwrap()..];
     // Each correction's rows have ids of their own (the revision approved, then the element).
-    let row = super::support::element_text(third, "change-4-comment-crimes", "tr");
+    let row = super::support::element_text(third, "change-3-comment-crimes", "tr");
     assert!(
         row.contains(comment) && row.contains("Đã đối chiếu với PC02"),
         "{row}"
     );
-    assert!(super::support::element_text(third, "change-4-crimes", "tr").contains("11"));
+    assert!(super::support::element_text(third, "change-3-crimes", "tr").contains("11"));
     let first = super::support::element_text(&shown, "approval-2", "div");
     assert!(first.contains(comment), "{first}");
     assert!(!shown
