@@ -255,7 +255,7 @@ pub fn dossier_computable(
 /// `Name (07–12/2024)` per unit and year, in year order. A merged unit's predecessors as
 /// [`State::earlier_missing`] names them window by window; a unit without predecessors for the
 /// windows it has no approved figure of.
-fn earlier_gaps(state: &State, covenant: &CovenantId, unit: &UnitId) -> Vec<String> {
+pub fn earlier_gaps(state: &State, covenant: &CovenantId, unit: &UnitId) -> Vec<String> {
     let (Ok(c), Ok(calendar)) = (state.covenant(covenant), state.calendar(covenant)) else {
         return Vec::new();
     };

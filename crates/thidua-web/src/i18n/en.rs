@@ -499,6 +499,8 @@ pub static STRINGS: Strings = Strings {
     todo_draw: "{cluster}, {year}: {revealed} of {members} members revealed their seeds: draw the cross-inspection.",
     todo_lock: "The members of {cluster} have sent their {year} cross-inspection findings: settle any disputes and lock the scores.",
     todo_publish: "The {year} scores of {cluster} are locked: publish the results.",
+    todo_earlier_figures: "Import the earlier year's figures for {unit}: no approved figures of {lacking}. Without them the criteria compared with the earlier year cannot be computed, and {unit} cannot submit its self-assessment.",
+    todo_earlier_figures_button: "Import earlier figures",
     todo_documents_button: "Issue the documents",
     todo_documents: "{count} {count|document|documents} of {cluster} for {year} {count|is|are} ready to be issued.",
     todo_vote: "Vote in {election}, round {round}, for {unit}.",

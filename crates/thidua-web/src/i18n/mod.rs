@@ -819,6 +819,10 @@ pub struct Strings {
     /// The secretariat's lock once the findings are in: `{cluster}`, `{year}`.
     pub todo_lock: &'static str,
     pub todo_publish: &'static str,
+    /// A member's dossier waits for earlier years' figures only the secretariat imports:
+    /// {unit}, {lacking} ("Công an tỉnh Kiên Giang (01–12/2024)").
+    pub todo_earlier_figures: &'static str,
+    pub todo_earlier_figures_button: &'static str,
     pub todo_vote: &'static str,
     pub todo_documents: &'static str,
     /// The button of the secretariat's documents to-do (the year's documents, to issue).

@@ -499,6 +499,8 @@ pub static STRINGS: Strings = Strings {
     todo_draw: "{cluster}, năm {year}: {revealed}/{members} đơn vị đã công bố giá trị bốc thăm — bốc thăm phân công chấm chéo.",
     todo_lock: "Các đơn vị của {cluster} đã gửi kết quả chấm chéo năm {year}: giải quyết ý kiến khác nhau (nếu có) và khoá điểm.",
     todo_publish: "Điểm năm {year} của {cluster} đã khoá: công bố kết quả.",
+    todo_earlier_figures: "Nhập số liệu năm trước cho {unit}: thiếu số liệu được duyệt của {lacking}. Thiếu thì các tiêu chí so sánh với năm trước không tính được và {unit} chưa gửi được hồ sơ tự chấm điểm.",
+    todo_earlier_figures_button: "Nhập số liệu năm trước",
     todo_documents_button: "Phát hành văn bản",
     todo_documents: "{count} văn bản năm {year} của {cluster} đã đủ dữ liệu, chờ phát hành.",
     todo_vote: "Bỏ phiếu {election}, vòng {round}, thay mặt {unit}.",

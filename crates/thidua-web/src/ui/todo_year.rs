@@ -505,6 +505,9 @@ fn yearend(t: &Strings, state: &State, viewer: &Viewer, c: &Covenant, r: &Review
             };
             out.push(todo(template, &args(counts), (section.to_owned(), t.show)));
         }
+        if r.locked_at.is_none() && open(Step::Dossier) {
+            out.extend(earlier_figures(t, state, c));
+        }
         if r.locked_at.is_some() && r.published.is_none() {
             out.push(todo(
                 t.todo_publish,
@@ -514,6 +517,38 @@ fn yearend(t: &Strings, state: &State, viewer: &Viewer, c: &Covenant, r: &Review
         }
     }
     out
+}
+
+/// For the secretariat, each member whose year's figures are all approved but whose scores
+/// compare with an earlier year it lacks approved figures of (a merged unit's predecessors,
+/// say): its dossier cannot be submitted until they are imported as the earlier years'
+/// figures (`yearend::rules::earlier_gaps`, the rule the submission applies).
+fn earlier_figures(t: &Strings, state: &State, c: &Covenant) -> Vec<Todo> {
+    let Ok(missing) = thidua_domain::yearend::rules::missing_windows(state, &c.id) else {
+        return Vec::new();
+    };
+    let all_approved = |u: &UnitId| !missing.iter().any(|(m, w)| m == u && !w.is_empty());
+    state
+        .members(&c.cluster, c.year)
+        .unwrap_or(&[])
+        .iter()
+        .filter(|u| all_approved(u))
+        .filter_map(|u| {
+            let gaps = thidua_domain::yearend::rules::earlier_gaps(state, &c.id, u);
+            (!gaps.is_empty()).then(|| Todo {
+                text: names::sentence(
+                    t.todo_earlier_figures,
+                    &[
+                        ("unit", vec![names::unit(state, u)]),
+                        ("lacking", plain(gaps.join("; "))),
+                    ],
+                ),
+                href: format!("/covenants/{}/figures#historical", c.id),
+                button: t.todo_earlier_figures_button,
+                mine: true,
+            })
+        })
+        .collect()
 }
 
 /// The secretariat's next year-end step before the scores are locked, when it is its turn:
