@@ -191,6 +191,7 @@ pub fn domain_status(e: &DomainError) -> StatusCode {
                     | "yearend_phase"
                     | "yearend_stale_revision"
                     | "yearend_dossier_frozen"
+                    | "yearend_dossier_submitted"
             ) =>
         {
             StatusCode::CONFLICT

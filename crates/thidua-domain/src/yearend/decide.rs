@@ -399,6 +399,16 @@ fn submit_dossier(
             format!("the current revision is {}", dossier.revision),
         ));
     }
+    if dossier
+        .submitted
+        .as_ref()
+        .is_some_and(|(r, ..)| *r == revision)
+    {
+        return Err(refuse(
+            "yearend_dossier_submitted",
+            format!("revision {revision} is submitted already: save a change to submit again"),
+        ));
+    }
     rules::dossier_computable(state, state.review(&covenant)?, &unit)?;
     Ok(YearEndEvent::DossierSubmitted(DossierSubmitted {
         covenant,

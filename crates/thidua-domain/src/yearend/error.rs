@@ -157,6 +157,7 @@ pub const CODES: &[&str] = &[
     "yearend_agree_uncomputed",
     "yearend_confirm_required",
     "yearend_assignment_breaches",
+    "yearend_dossier_submitted",
 ];
 
 /// The codes of [`CODES`] that refuse for the state of the review ([`YearEndError::about_state`]).

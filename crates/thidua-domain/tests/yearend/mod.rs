@@ -336,16 +336,20 @@ fn drawn_from(mut w: World, without: Option<&str>, drawn_at: i64) -> World {
                 save(unit, dossier(a, "4")),
             )
             .unwrap();
-            w.run_at(
-                at,
-                &user(&format!("lanhdao.{code}")),
+            let submit = || {
                 ye(YearEndCommand::SubmitDossier {
                     covenant: cov(),
                     unit: u(unit),
                     revision: 1,
-                }),
-            )
-            .unwrap();
+                })
+            };
+            let leader = user(&format!("lanhdao.{code}"));
+            w.run_at(at, &leader, submit()).unwrap();
+            // The same revision again records nothing: it is submitted already.
+            assert_eq!(
+                w.code_at(at, &leader, submit()),
+                "yearend_dossier_submitted"
+            );
         }
         commit_own_seed(&mut w, at, unit);
     }

@@ -776,6 +776,10 @@ pub fn error(lang: Lang, code: &str) -> Option<&'static str> {
             "Hồ sơ đã gửi và đã bốc thăm phân công chấm chéo: đơn vị chấm chéo chấm hồ sơ như đã gửi, không sửa được nữa.",
             "The dossier was submitted and the cross-inspection is drawn: it is inspected as submitted and can no longer change.",
         ),
+        "yearend_dossier_submitted" => (
+            "Bản lưu này của hồ sơ đã được gửi: muốn gửi lại, hãy lưu thay đổi trước.",
+            "This revision of the dossier is submitted already: save a change to submit again.",
+        ),
         "yearend_stale_revision" => (
             "Hồ sơ vừa được lưu lại; hãy tải lại trang.",
             "The dossier was saved again meanwhile; reload the page.",
