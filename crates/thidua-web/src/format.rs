@@ -43,10 +43,7 @@ pub fn byte_limit(bytes: usize, lang: crate::i18n::Lang) -> String {
         crate::i18n::Lang::Vi => decimal(&Decimal::from(n)),
         crate::i18n::Lang::En => n.to_string(),
     };
-    let in_bytes = match lang {
-        crate::i18n::Lang::Vi => format!("{} byte", count(bytes)),
-        crate::i18n::Lang::En => format!("{} bytes", count(bytes)),
-    };
+    let in_bytes = byte_count(bytes as u64, lang);
     match unit {
         Some((size, name)) => format!("{} {name} ({in_bytes})", count(bytes / size)),
         None => in_bytes,
@@ -160,7 +157,11 @@ pub fn measured(raw: &str, measure: Option<&str>) -> String {
     };
     let shown = d.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
     let approx = if shown == d { "" } else { "≈ " };
-    let number = format!("{approx}{}", decimal(&shown));
+    with_measure(format!("{approx}{}", decimal(&shown)), measure)
+}
+
+/// A number written with its unit of measure: "12,5%", "84 vụ", the number alone without one.
+pub fn with_measure(number: String, measure: Option<&str>) -> String {
     match measure {
         Some("%") => format!("{number}%"),
         Some(m) if !m.is_empty() => format!("{number} {m}"),

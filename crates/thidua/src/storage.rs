@@ -563,8 +563,7 @@ impl Stores {
         })?;
         // Said of the file the user named, never of the private copy.
         let mut stores = Self::sqlite(&copy).map_err(|e| {
-            let said = format!("{e:#}");
-            let why = said.rsplit(": ").next().unwrap_or(&said).to_owned();
+            let why = e.root_cause();
             anyhow::anyhow!(
                 "{0} không phải bản sao lưu cơ sở dữ liệu SQLite đọc được / {0} is not a \
                  readable SQLite backup: {why}",

@@ -50,19 +50,8 @@ pub fn disagreements(targets: &[Target], reg: &Regulation) -> Vec<Disagreement> 
             continue;
         }
         for c in reg.criteria.iter() {
-            let Some(full) = full_points(c, indicator) else {
-                continue;
-            };
-            let found = probes.iter().find_map(|at| {
-                let met = meets(target, at)?;
-                let value = if target.kind == TargetKind::Change {
-                    at.neg()
-                } else {
-                    at.clone()
-                };
-                (full(&value)? != met).then(|| (at.clone(), met))
-            });
-            if let Some((at, target_met)) = found {
+            let parted = full_points(c, indicator).and_then(|full| parting(target, &probes, full));
+            if let Some((at, target_met)) = parted {
                 out.push(Disagreement {
                     target: i,
                     criterion: c.id.clone(),
@@ -74,6 +63,21 @@ pub fn disagreements(targets: &[Target], reg: &Regulation) -> Vec<Disagreement> 
         }
     }
     out
+}
+
+/// The first of `probes` (in the target's terms) where the target met and the criterion's
+/// full points part, with whether the target is met there. A change target reads the
+/// indicator's signed change as a reduction, so the indicator is asked at its negation (as
+/// `progress` reads it back).
+fn parting(target: &Target, probes: &[Exact], full: Full) -> Option<(Exact, bool)> {
+    probes.iter().find_map(|at| {
+        let met = meets(target, at)?;
+        let value = match target.kind {
+            TargetKind::Change => at.neg(),
+            _ => at.clone(),
+        };
+        (full(&value)? != met).then(|| (at.clone(), met))
+    })
 }
 
 /// The disagreements of a covenant version's content: its targets against its regulation (none

@@ -777,7 +777,6 @@ impl State {
         Ok((&content.regulation, version))
     }
 
-    /// The reporting form of a covenant (its version in force).
     /// Whether saving `values` and `comments` as the report of `unit` for `window` would change
     /// nothing: its saved working copy (a draft, or a reopened report's correction) holds
     /// exactly them. Such a save is refused (`figures_unchanged`), and a save-and-submit only
@@ -813,6 +812,7 @@ impl State {
         working.cells() == cells && *working.comments == *notes
     }
 
+    /// The reporting form of a covenant (its version in force).
     pub fn reporting_form(&self, covenant: &CovenantId) -> Result<Arc<Form>, DomainError> {
         let (c, version) = self.signed_covenant(covenant)?;
         match self.figures.form_index(covenant, version) {

@@ -250,12 +250,37 @@ pub fn dossier_computable(
     ))
 }
 
+/// The members whose year's windows are all approved but whose computed criteria compare with
+/// an earlier year they lack approved figures of, each with [`earlier_gaps`]: the dossiers
+/// [`dossier_computable`] refuses for an earlier year alone, which only the secretariat's
+/// import of earlier years mends. None when the regulation computes no criterion.
+pub fn members_lacking_earlier(
+    state: &State,
+    covenant: &CovenantId,
+) -> Result<Vec<(UnitId, Vec<String>)>, DomainError> {
+    if state::criteria_of(state, covenant)?
+        .iter()
+        .all(|c| c.manual)
+    {
+        return Ok(Vec::new());
+    }
+    let missing = missing_windows(state, covenant)?;
+    let c = state.covenant(covenant)?;
+    Ok(state
+        .members(&c.cluster, c.year)?
+        .iter()
+        .filter(|u| !missing.iter().any(|(m, _)| m == *u))
+        .map(|u| (u.clone(), earlier_gaps(state, covenant, u)))
+        .filter(|(_, gaps)| !gaps.is_empty())
+        .collect())
+}
+
 /// Who of `unit`'s lineage lacks approved figures of an earlier year its scores compare with
 /// (the year before the covenant's, the targets' baseline years), and for which months:
 /// `Name (07–12/2024)` per unit and year, in year order. A merged unit's predecessors as
 /// [`State::earlier_missing`] names them window by window; a unit without predecessors for the
 /// windows it has no approved figure of.
-pub fn earlier_gaps(state: &State, covenant: &CovenantId, unit: &UnitId) -> Vec<String> {
+fn earlier_gaps(state: &State, covenant: &CovenantId, unit: &UnitId) -> Vec<String> {
     let (Ok(c), Ok(calendar)) = (state.covenant(covenant), state.calendar(covenant)) else {
         return Vec::new();
     };

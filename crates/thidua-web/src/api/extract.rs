@@ -65,15 +65,17 @@ fn json_content_type(headers: &HeaderMap) -> bool {
 /// says why).
 fn key_given_twice(json: &[u8]) -> Option<String> {
     let mut de = serde_json::Deserializer::from_slice(json);
-    match (Keys {
+    let walk = Keys {
         path: String::new(),
-    })
-    .deserialize(&mut de)
-    {
-        Err(e) if e.is_data() => Some(e.to_string().split(" at line ").next()?.to_owned()),
-        _ => None,
-    }
+    };
+    let said = walk.deserialize(&mut de).err()?.to_string();
+    // Only the walk's own refusal names a key; any other error is the parse's to tell.
+    let path = said.strip_prefix(GIVEN_TWICE)?;
+    Some(path.split(" at line ").next()?.to_owned())
 }
+
+/// How [`Keys`] starts its refusal, so that no other error is taken for it.
+const GIVEN_TWICE: &str = "given twice: ";
 
 /// A walk over a JSON value that refuses an object giving a key twice, naming where.
 struct Keys {
@@ -108,7 +110,10 @@ impl<'de> Visitor<'de> for Keys {
         while let Some(key) = map.next_key::<String>()? {
             let inner = self.at(&key);
             if !seen.insert(key) {
-                return Err(serde::de::Error::custom(inner.path));
+                return Err(serde::de::Error::custom(format!(
+                    "{GIVEN_TWICE}{}",
+                    inner.path
+                )));
             }
             map.next_value_seed(inner)?;
         }

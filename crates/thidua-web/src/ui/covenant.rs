@@ -299,15 +299,13 @@ pub fn disagreements(t: &crate::i18n::Strings, v: &CovenantVersion) -> Vec<Strin
         .into_iter()
         .map(|d| {
             let target = &v.content.targets[d.target];
-            let unit = match target.kind {
-                thidua_domain::model::TargetKind::Change => "%".to_owned(),
-                _ => match target.unit_of_measure.as_ref().map(|u| u.as_str()) {
-                    Some("%") => "%".to_owned(),
-                    Some(u) => format!(" {u}"),
-                    None => String::new(),
-                },
+            // A change is read as a reduction in per cent, whatever its unit says ("% giảm").
+            let measure = match target.kind {
+                thidua_domain::model::TargetKind::Change => Some("%"),
+                _ => target.unit_of_measure.as_ref().map(|u| u.as_str()),
             };
-            let at = format!("{}{unit}", crate::format::decimal_str(&d.at.to_string()));
+            let exact = crate::format::decimal_str(&d.at.to_string());
+            let at = crate::format::with_measure(exact, measure);
             let form = if d.target_met {
                 t.disagrees_met
             } else {

@@ -522,31 +522,23 @@ fn yearend(t: &Strings, state: &State, viewer: &Viewer, c: &Covenant, r: &Review
 /// For the secretariat, each member whose year's figures are all approved but whose scores
 /// compare with an earlier year it lacks approved figures of (a merged unit's predecessors,
 /// say): its dossier cannot be submitted until they are imported as the earlier years'
-/// figures (`yearend::rules::earlier_gaps`, the rule the submission applies).
+/// figures (`yearend::rules::members_lacking_earlier`, by the rule the submission applies).
 fn earlier_figures(t: &Strings, state: &State, c: &Covenant) -> Vec<Todo> {
-    let Ok(missing) = thidua_domain::yearend::rules::missing_windows(state, &c.id) else {
-        return Vec::new();
-    };
-    let all_approved = |u: &UnitId| !missing.iter().any(|(m, w)| m == u && !w.is_empty());
-    state
-        .members(&c.cluster, c.year)
-        .unwrap_or(&[])
-        .iter()
-        .filter(|u| all_approved(u))
-        .filter_map(|u| {
-            let gaps = thidua_domain::yearend::rules::earlier_gaps(state, &c.id, u);
-            (!gaps.is_empty()).then(|| Todo {
-                text: names::sentence(
-                    t.todo_earlier_figures,
-                    &[
-                        ("unit", vec![names::unit(state, u)]),
-                        ("lacking", plain(gaps.join("; "))),
-                    ],
-                ),
-                href: format!("/covenants/{}/figures#historical", c.id),
-                button: t.todo_earlier_figures_button,
-                mine: true,
-            })
+    let lacking = thidua_domain::yearend::rules::members_lacking_earlier(state, &c.id);
+    lacking
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(u, gaps)| Todo {
+            text: names::sentence(
+                t.todo_earlier_figures,
+                &[
+                    ("unit", vec![names::unit(state, &u)]),
+                    ("lacking", plain(gaps.join("; "))),
+                ],
+            ),
+            href: format!("/covenants/{}/figures#historical", c.id),
+            button: t.todo_earlier_figures_button,
+            mine: true,
         })
         .collect()
 }

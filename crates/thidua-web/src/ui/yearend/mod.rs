@@ -467,7 +467,6 @@ impl ReviewPage {
     fn computed_of(&self, unit: &str) -> Option<&crate::api::yearend::BreakdownDto> {
         self.r.computed.iter().find(|b| b.unit.id == unit)
     }
-    /// The engine's result for `criterion` of `unit` (the viewer's own unit, self-assessing).
     /// An evidence file's size, rounded, as the file lists say it ("55 KiB").
     fn file_size(&self, bytes: &u64) -> String {
         crate::format::byte_size(*bytes, self.lang)
@@ -496,6 +495,7 @@ impl ReviewPage {
             None => format!("{}.", self.y.computed),
         }
     }
+    /// The engine's result for `criterion` of `unit` (the viewer's own unit, self-assessing).
     fn computed_node(&self, unit: &str, criterion: &str) -> Option<&crate::api::yearend::NodeDto> {
         self.computed_of(unit)?
             .nodes
